@@ -1,0 +1,178 @@
+//! Reading one document.
+//!
+//! Owns turning an [`Input`] into a [`Document`]: reading the bytes (read-only,
+//! within a size limit), decoding them, and keeping the line index that maps
+//! byte offsets back to the line and column of the file on disk. Then
+//! [`Document::parse`] lays the text out and finds its sections, giving a
+//! [`Parsed`] document that rules and extraction work on.
+
+use std::fmt;
+use std::io::Read;
+
+use crate::corpus::{Input, Source, describe_io};
+use crate::decode::{self, Encoding};
+use crate::layout::{self, Flavour, Layout};
+use crate::sections::{self, Outline};
+use crate::text::{LineIndex, Position};
+
+/// Limits that keep one odd document from starving a run.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Files larger than this many bytes are not analysed.
+    pub max_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why a document could not be analysed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocError(pub String);
+
+impl fmt::Display for DocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DocError {}
+
+/// A decoded document.
+#[derive(Debug)]
+pub struct Document {
+    /// The path as given or found.
+    pub path: String,
+    pub flavour: Flavour,
+    /// The text, with line endings normalised to `\n`.
+    pub text: String,
+    pub lines: LineIndex,
+    pub encoding: Encoding,
+    /// Notes about decoding, without the path.
+    pub warnings: Vec<String>,
+}
+
+impl Document {
+    /// Reads and decodes an input.
+    pub fn read(input: &Input, limits: Limits) -> Result<Document, DocError> {
+        let bytes = read_bytes(input, limits)?;
+        let flavour = flavour_of(&input.display);
+        Document::from_bytes(&input.display, &bytes, flavour)
+    }
+
+    /// Decodes bytes already in memory.
+    pub fn from_bytes(path: &str, bytes: &[u8], flavour: Flavour) -> Result<Document, DocError> {
+        let decoded = decode::decode(bytes).map_err(|e| DocError(e.to_string()))?;
+        Ok(Document::from_text(
+            path,
+            decoded.text,
+            flavour,
+            decoded.encoding,
+            decoded.warnings,
+        ))
+    }
+
+    pub fn from_text(
+        path: &str,
+        text: String,
+        flavour: Flavour,
+        encoding: Encoding,
+        warnings: Vec<String>,
+    ) -> Document {
+        let lines = LineIndex::new(&text);
+        Document {
+            path: path.to_owned(),
+            flavour,
+            text,
+            lines,
+            encoding,
+            warnings,
+        }
+    }
+
+    /// Line and column of a byte offset of the text.
+    pub fn position(&self, offset: usize) -> Position {
+        self.lines.position(&self.text, offset)
+    }
+
+    /// Number of words: runs of non-space characters holding a letter or digit.
+    pub fn word_count(&self) -> usize {
+        self.text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    }
+
+    /// Lays out the text and finds its sections.
+    pub fn parse(self) -> Parsed {
+        let mut layout = layout::layout(&self.text, self.flavour);
+        let outline = sections::outline(&mut layout, self.flavour);
+        Parsed {
+            doc: self,
+            layout,
+            outline,
+        }
+    }
+}
+
+/// A document with its paragraphs and sections.
+#[derive(Debug)]
+pub struct Parsed {
+    pub doc: Document,
+    pub layout: Layout,
+    pub outline: Outline,
+}
+
+fn flavour_of(path: &str) -> Flavour {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        Flavour::Markdown
+    } else {
+        Flavour::PlainText
+    }
+}
+
+fn read_bytes(input: &Input, limits: Limits) -> Result<Vec<u8>, DocError> {
+    let too_big = |size: u64| {
+        DocError(format!(
+            "is {} MiB, over the {} MiB limit; raise it with --max-file-size if this really is one review",
+            size / (1024 * 1024),
+            limits.max_bytes / (1024 * 1024)
+        ))
+    };
+    match &input.source {
+        Source::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(limits.max_bytes + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| DocError(format!("standard input {}", describe_io(&e))))?;
+            if bytes.len() as u64 > limits.max_bytes {
+                return Err(too_big(bytes.len() as u64));
+            }
+            Ok(bytes)
+        }
+        Source::File(path) => {
+            let file = std::fs::File::open(path).map_err(|e| DocError(describe_io(&e)))?;
+            let meta = file.metadata().map_err(|e| DocError(describe_io(&e)))?;
+            if meta.is_dir() {
+                return Err(DocError("is a folder, not a document".into()));
+            }
+            if meta.len() > limits.max_bytes {
+                return Err(too_big(meta.len()));
+            }
+            let mut bytes = Vec::with_capacity(meta.len() as usize);
+            file.take(limits.max_bytes + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| DocError(describe_io(&e)))?;
+            if bytes.len() as u64 > limits.max_bytes {
+                return Err(too_big(bytes.len() as u64));
+            }
+            Ok(bytes)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Printing results.
+//!
+//! Owns the output formats and where output goes. Printers take the values of
+//! [`crate::model`] and format them; they decide nothing about the documents.
+//! [`Sink`] writes to standard output, or to `--output FILE` through a
+//! temporary file beside it that is renamed into place only when everything
+//! was written, so a failed or interrupted run never leaves half a file.
+
+pub mod csv;
+pub mod table;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+/// Output formats (not every command offers every one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable table
+    Table,
+    /// JSON, stable keys (see the README's contract section)
+    Json,
+    /// CSV with a header row
+    Csv,
+    /// Markdown report
+    Markdown,
+    /// Self-contained HTML report
+    Html,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// Where a command's output goes.
+pub enum Sink<'a> {
+    Stdout(&'a mut dyn Write),
+    File {
+        tmp: tempfile::NamedTempFile,
+        target: PathBuf,
+    },
+}
+
+impl<'a> Sink<'a> {
+    /// Opens the destination before any work is done, so an unwritable
+    /// `--output` fails at once.
+    pub fn open(output: Option<&Path>, stdout: &'a mut dyn Write) -> Result<Sink<'a>> {
+        let Some(target) = output else {
+            return Ok(Sink::Stdout(stdout));
+        };
+        if target.is_dir() {
+            anyhow::bail!(
+                "cannot write output to {}: it is a folder; name a file",
+                target.display()
+            );
+        }
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("output");
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".revlens-partial")
+            .tempfile_in(&dir)
+            .with_context(|| format!("cannot write output to {}", target.display()))?;
+        Ok(Sink::File {
+            tmp,
+            target: target.to_path_buf(),
+        })
+    }
+
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Stdout(w) => *w,
+            Sink::File { tmp, .. } => tmp.as_file_mut(),
+        }
+    }
+
+    /// Flushes and, for a file, moves it into place.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stdout(w) => {
+                w.flush()?;
+                Ok(())
+            }
+            Sink::File { mut tmp, target } => {
+                tmp.as_file_mut().flush()?;
+                tmp.as_file().sync_all().ok();
+                tmp.persist(&target)
+                    .map_err(|e| e.error)
+                    .with_context(|| format!("cannot write output to {}", target.display()))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Writes a value as pretty JSON followed by a newline.
+pub fn write_json<T: Serialize>(w: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value)?;
+    w.write_all(b"\n")
+}

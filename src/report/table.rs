@@ -1,0 +1,93 @@
+//! Tables and outlines for people reading a terminal.
+//!
+//! Owns the `table` format: comfy-table grids for corpus results and the
+//! indented outline of `revlens sections`.
+
+use std::io::{self, Write};
+
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+
+use crate::model::{Analysis, SectionReport};
+
+fn new_table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.iter().map(Cell::new));
+    t
+}
+
+fn right(n: usize) -> Cell {
+    Cell::new(n).set_alignment(CellAlignment::Right)
+}
+
+/// One row per document.
+pub fn write_analysis(w: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
+    let mut t = new_table(&[
+        "Document", "Title", "Words", "Sections", "Themes", "Recs", "Learning", "Status",
+    ]);
+    for d in &analysis.documents {
+        let status = if d.errors.is_empty() {
+            "ok".to_owned()
+        } else {
+            format!("error: {}", d.errors.join("; "))
+        };
+        t.add_row(vec![
+            Cell::new(&d.path),
+            Cell::new(d.title.as_deref().unwrap_or("")),
+            right(d.words),
+            right(d.sections.len()),
+            right(d.themes.len()),
+            right(d.recommendations.len()),
+            right(d.learning_points.len()),
+            Cell::new(status),
+        ]);
+    }
+    writeln!(w, "{t}")?;
+    let failed = analysis
+        .documents
+        .iter()
+        .filter(|d| !d.errors.is_empty())
+        .count();
+    writeln!(
+        w,
+        "{} documents analysed{}",
+        analysis.documents.len() - failed,
+        if failed > 0 {
+            format!(", {failed} could not be read")
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// The indented outline of one document.
+pub fn write_outline(
+    w: &mut dyn Write,
+    path: &str,
+    title: Option<&str>,
+    sections: &[SectionReport],
+) -> io::Result<()> {
+    match title {
+        Some(t) => writeln!(w, "{path}: {t}")?,
+        None => writeln!(w, "{path}")?,
+    }
+    if sections.is_empty() {
+        return writeln!(w, "  (no headings found)");
+    }
+    let width = sections
+        .iter()
+        .map(|s| s.title.chars().count() + 2 * (s.level as usize - 1))
+        .max()
+        .unwrap_or(0);
+    for s in sections {
+        let indent = "  ".repeat(s.level as usize - 1);
+        let label = match &s.number {
+            Some(n) => format!("{indent}{n} {}", s.title),
+            None => format!("{indent}{}", s.title),
+        };
+        let pad = (width + 6).saturating_sub(label.chars().count());
+        writeln!(w, "{:>6}  {label}{}{}", s.line, " ".repeat(pad), s.kind)?;
+    }
+    Ok(())
+}

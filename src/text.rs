@@ -1,0 +1,525 @@
+//! Text that remembers where it came from.
+//!
+//! Owns [`LineIndex`] (byte offset in a document → 1-based line and character
+//! column), [`MappedText`] (a rewritten string with a map from each of its byte
+//! offsets back to the document), and [`normalise_into`], the clean-up applied
+//! before headings, sentences and rules see a paragraph: curly quotes and
+//! dashes made plain, Markdown emphasis, links and HTML tags removed, footnote
+//! markers dropped, whitespace runs folded. Everything downstream works on
+//! normalised text and reports positions through the map.
+
+use std::ops::Range;
+
+/// 1-based line and column (in characters) of a byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line of a text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 60 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Number of lines (a trailing newline does not open a new line).
+    pub fn line_count(&self, text: &str) -> usize {
+        if text.ends_with('\n') {
+            self.starts.len() - 1
+        } else {
+            self.starts.len()
+        }
+    }
+
+    /// 1-based line containing `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line - 1]
+    }
+
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line - 1];
+        let column = text[start..offset].chars().count() + 1;
+        Position { line, column }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A string built from pieces of a source text, with a map back to it.
+///
+/// The map is a sorted list of anchors. A *copy* anchor says that the bytes
+/// from its offset on correspond byte for byte to the source from its source
+/// offset; a *replacement* anchor (a curly quote written as `'`, a folded run
+/// of spaces) says that all its bytes stand for one source position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MappedText {
+    pub text: String,
+    anchors: Vec<Anchor>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Anchor {
+    out: u32,
+    src: u32,
+    copy: bool,
+}
+
+impl MappedText {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Appends `piece`, a verbatim copy of the source at `src_start`.
+    pub fn push_copy(&mut self, piece: &str, src_start: usize) {
+        if piece.is_empty() {
+            return;
+        }
+        let out = self.text.len();
+        let continues = self
+            .anchors
+            .last()
+            .is_some_and(|a| a.copy && a.src as usize + (out - a.out as usize) == src_start);
+        if !continues {
+            self.anchors.push(Anchor {
+                out: out as u32,
+                src: src_start as u32,
+                copy: true,
+            });
+        }
+        self.text.push_str(piece);
+    }
+
+    /// Appends `piece`, which stands for the source text at `src_start`.
+    pub fn push_replacement(&mut self, piece: &str, src_start: usize) {
+        if piece.is_empty() {
+            return;
+        }
+        let out = self.text.len() as u32;
+        self.anchors.push(Anchor {
+            out,
+            src: src_start as u32,
+            copy: false,
+        });
+        self.text.push_str(piece);
+    }
+
+    /// Source offset of byte `offset` of this text.
+    pub fn source_offset(&self, offset: usize) -> usize {
+        let i = self.anchors.partition_point(|a| a.out as usize <= offset);
+        match i.checked_sub(1).map(|i| self.anchors[i]) {
+            Some(a) if a.copy => a.src as usize + (offset - a.out as usize),
+            Some(a) => a.src as usize,
+            None => self.anchors.first().map_or(0, |a| a.src as usize),
+        }
+    }
+
+    /// Source range spanned by a range of this text (first to last byte).
+    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.source_offset(range.start);
+        let end = if range.end > range.start {
+            let last = self.source_offset(range.end - 1);
+            // extend to the end of the source character at `last`
+            last + 1
+        } else {
+            start
+        };
+        start..end.max(start)
+    }
+
+    /// Appends another mapped text (from the same source), separated by one
+    /// space that stands for `gap_src`.
+    pub fn push_mapped(&mut self, other: &MappedText, gap_src: usize) {
+        if other.is_empty() {
+            return;
+        }
+        if !self.text.is_empty() && !self.text.ends_with(' ') {
+            self.push_replacement(" ", gap_src);
+        }
+        let shift = self.text.len() as u32;
+        self.anchors.extend(other.anchors.iter().map(|a| Anchor {
+            out: a.out + shift,
+            ..*a
+        }));
+        self.text.push_str(&other.text);
+    }
+
+    /// Drops the first `n` bytes (which must end on a char boundary).
+    pub fn drop_prefix(&mut self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let src = self.source_offset(n);
+        let keep = self.anchors.partition_point(|a| (a.out as usize) <= n);
+        let governing = keep.checked_sub(1).map(|i| self.anchors[i]);
+        let mut anchors = Vec::with_capacity(self.anchors.len() - keep + 1);
+        if let Some(a) = governing {
+            anchors.push(Anchor {
+                out: 0,
+                src: src as u32,
+                copy: a.copy,
+            });
+        }
+        anchors.extend(self.anchors[keep..].iter().map(|a| Anchor {
+            out: a.out - n as u32,
+            ..*a
+        }));
+        self.anchors = anchors;
+        self.text.drain(..n);
+    }
+
+    /// Removes trailing whitespace, keeping the map valid.
+    pub fn trim_end(&mut self) {
+        let new_len = self.text.trim_end().len();
+        self.text.truncate(new_len);
+        while self
+            .anchors
+            .last()
+            .is_some_and(|a| a.out as usize >= new_len)
+            && self.anchors.len() > 1
+        {
+            self.anchors.pop();
+        }
+    }
+}
+
+/// True for Unicode superscript digits used as footnote markers.
+pub fn is_superscript_digit(c: char) -> bool {
+    matches!(c, '¹' | '²' | '³' | '⁰' | '⁴'..='⁹')
+}
+
+/// Appends the normalised form of `src[range]` to `out`.
+///
+/// `at_paragraph_start` is true when `out` holds nothing yet for this
+/// paragraph, so leading whitespace is dropped.
+pub fn normalise_into(out: &mut MappedText, src: &str, range: Range<usize>) {
+    let s = &src[range.clone()];
+    let base = range.start;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    let mut run_start = 0;
+    // Flush the verbatim run [run_start, i).
+    macro_rules! flush {
+        () => {
+            if run_start < i {
+                out.push_copy(&s[run_start..i], base + run_start);
+            }
+        };
+    }
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b' ' | b'\t' | b'\x0c' | b'\x0b' => {
+                flush!();
+                let mut j = i + 1;
+                while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\x0c' | b'\x0b') {
+                    j += 1;
+                }
+                push_space(out, base + i);
+                i = j;
+                run_start = i;
+            }
+            b'\n' => {
+                flush!();
+                push_space(out, base + i);
+                i += 1;
+                run_start = i;
+            }
+            b'*' | b'_' => {
+                // Markdown emphasis: a run of `*` (or `__`) that touches a word
+                // on one side only, or a `**` pair inside a phrase.
+                let mut j = i;
+                while j < bytes.len() && bytes[j] == b {
+                    j += 1;
+                }
+                let run = j - i;
+                let prev = s[..i].chars().next_back();
+                let next = s[j..].chars().next();
+                let is_emphasis = if b == b'*' {
+                    emphasis_delimiter(prev, next) || run >= 2
+                } else {
+                    run >= 2 && emphasis_delimiter(prev, next)
+                };
+                if is_emphasis {
+                    flush!();
+                    i = j;
+                    run_start = i;
+                } else {
+                    i = j;
+                }
+            }
+            b'^' if s[i..].starts_with("^{") => {
+                // `^{*}` / `^{1}` footnote markers.
+                if let Some(close) = s[i..].find('}') {
+                    flush!();
+                    i += close + 1;
+                    run_start = i;
+                } else {
+                    i += 1;
+                }
+            }
+            b'\\' if i + 1 < bytes.len() && bytes[i + 1].is_ascii_punctuation() => {
+                // Markdown escape: keep the escaped character.
+                flush!();
+                i += 1;
+                run_start = i;
+                i += 1;
+            }
+            b'[' => {
+                if let Some((text_end, link_end)) = markdown_link(&s[i..]) {
+                    // Keep the link text, drop the target.
+                    flush!();
+                    normalise_into(out, src, base + i + 1..base + i + text_end);
+                    i += link_end;
+                    run_start = i;
+                } else {
+                    i += 1;
+                }
+            }
+            b'<' => {
+                if let Some(len) = html_tag_or_autolink(&s[i..]) {
+                    flush!();
+                    i += len;
+                    run_start = i;
+                } else {
+                    i += 1;
+                }
+            }
+            b'h' if s[i..].starts_with("http://") || s[i..].starts_with("https://") => {
+                // Bare URLs carry words ("…/child-exploitation-guide") that are
+                // not the document's prose.
+                let is_word_start = i == 0
+                    || !s[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric());
+                if is_word_start {
+                    flush!();
+                    let len = s[i..]
+                        .find(|c: char| c.is_whitespace() || c == ')' || c == ']' || c == '>')
+                        .unwrap_or(s.len() - i);
+                    i += len;
+                    run_start = i;
+                } else {
+                    i += 1;
+                }
+            }
+            0x80.. => {
+                let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
+                let len = c.len_utf8();
+                if let Some(rep) = replacement(c) {
+                    flush!();
+                    match rep {
+                        Rep::Drop => {}
+                        Rep::Space => push_space(out, base + i),
+                        Rep::Text(t) => out.push_replacement(t, base + i),
+                    }
+                    i += len;
+                    run_start = i;
+                } else {
+                    i += len;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    flush!();
+}
+
+fn push_space(out: &mut MappedText, src: usize) {
+    if !out.text.is_empty() && !out.text.ends_with(' ') {
+        out.push_replacement(" ", src);
+    }
+}
+
+enum Rep {
+    Drop,
+    Space,
+    Text(&'static str),
+}
+
+fn replacement(c: char) -> Option<Rep> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' => {
+            Rep::Text("'")
+        }
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Rep::Text("\""),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => Rep::Text("-"),
+        '\u{2026}' => Rep::Text("..."),
+        '\u{FB00}' => Rep::Text("ff"),
+        '\u{FB01}' => Rep::Text("fi"),
+        '\u{FB02}' => Rep::Text("fl"),
+        '\u{FB03}' => Rep::Text("ffi"),
+        '\u{FB04}' => Rep::Text("ffl"),
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => Rep::Space,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => Rep::Drop,
+        c if is_superscript_digit(c) => Rep::Drop,
+        _ => return None,
+    })
+}
+
+/// `*` delimits emphasis when exactly one side is a word character.
+fn emphasis_delimiter(prev: Option<char>, next: Option<char>) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '\'' || c == '"');
+    word(prev) != word(next) || (word(prev) && word(next))
+}
+
+/// For `[text](target)` at the start of `s`, the offset of `]` and the length
+/// of the whole link.
+fn markdown_link(s: &str) -> Option<(usize, usize)> {
+    let bytes = s.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            b'\n' => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    if i >= bytes.len() || bytes.get(i + 1) != Some(&b'(') {
+        return None;
+    }
+    let text_end = i;
+    let close = s[i + 2..].find(')')?;
+    let target = &s[i + 2..i + 2 + close];
+    if target.contains(char::is_whitespace) {
+        return None;
+    }
+    Some((text_end, i + 2 + close + 1))
+}
+
+/// Length of an HTML tag (`<i>`, `</sup>`, `<br/>`) or autolink (`<https://…>`)
+/// at the start of `s`.
+fn html_tag_or_autolink(s: &str) -> Option<usize> {
+    let close = s.find('>')?;
+    let inner = &s[1..close];
+    if inner.starts_with("http://") || inner.starts_with("https://") || inner.starts_with("mailto:")
+    {
+        return (!inner.contains(char::is_whitespace)).then_some(close + 1);
+    }
+    let name = inner.trim_start_matches('/').trim_end_matches('/').trim();
+    let name = name.split_whitespace().next().unwrap_or("");
+    const TAGS: &[&str] = &[
+        "i", "b", "u", "em", "strong", "sup", "sub", "span", "br", "p", "small", "mark", "s",
+    ];
+    TAGS.iter()
+        .any(|t| t.eq_ignore_ascii_case(name))
+        .then_some(close + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> MappedText {
+        let mut m = MappedText::new();
+        normalise_into(&mut m, s, 0..s.len());
+        m.trim_end();
+        m
+    }
+
+    #[test]
+    fn line_index_positions() {
+        let t = "ab\n“cd”\nxyz";
+        let li = LineIndex::new(t);
+        assert_eq!(li.position(t, 0), Position { line: 1, column: 1 });
+        let c = t.find('c').unwrap();
+        assert_eq!(li.position(t, c), Position { line: 2, column: 2 });
+        assert_eq!(
+            li.position(t, t.find('z').unwrap()),
+            Position { line: 3, column: 3 }
+        );
+        assert_eq!(li.line_count(t), 3);
+    }
+
+    #[test]
+    fn quotes_dashes_and_markers() {
+        let s = "Joe’s “voice” – the NRM¹³ and ‘hard to engage’";
+        let m = norm(s);
+        assert_eq!(m.as_str(), "Joe's \"voice\" - the NRM and 'hard to engage'");
+        // every byte maps back to the same character in the source
+        let h = m.as_str().find("hard").unwrap();
+        assert_eq!(&s[m.source_offset(h)..m.source_offset(h) + 4], "hard");
+        let n = m.as_str().find("NRM").unwrap();
+        assert_eq!(&s[m.source_offset(n)..m.source_offset(n) + 3], "NRM");
+        let v = m.as_str().find("voice").unwrap();
+        assert_eq!(&s[m.source_offset(v)..m.source_offset(v) + 5], "voice");
+    }
+
+    #[test]
+    fn markdown_emphasis_links_and_tags() {
+        let m = norm("knowledge **was** well known; *Working Together* <i>Figure</i>");
+        assert_eq!(
+            m.as_str(),
+            "knowledge was well known; Working Together Figure"
+        );
+        let m = norm("see [Evidence Store \\(whatworks-csc.org.uk\\)](https://x.org/a) now");
+        assert_eq!(m.as_str(), "see Evidence Store (whatworks-csc.org.uk) now");
+        let m = norm("Children ^{*} were excluded <https://www.gov.uk/x> here");
+        assert_eq!(m.as_str(), "Children were excluded here");
+        let m = norm("***bold italic*** and 2 * 3 and snake_case");
+        assert_eq!(m.as_str(), "bold italic and 2 * 3 and snake_case");
+    }
+
+    #[test]
+    fn whitespace_is_folded_and_mapped() {
+        let s = "a\t\tb   c\nd";
+        let m = norm(s);
+        assert_eq!(m.as_str(), "a b c d");
+        let d = m.as_str().find('d').unwrap();
+        assert_eq!(m.source_offset(d), s.find('d').unwrap());
+        let c = m.as_str().find('c').unwrap();
+        assert_eq!(m.source_offset(c), s.find('c').unwrap());
+    }
+
+    #[test]
+    fn source_range_covers_match() {
+        let s = "the **was being** exploited";
+        let m = norm(s);
+        let r = m.as_str().find("was being exploited").unwrap();
+        let src = m.source_range(r..r + "was being exploited".len());
+        assert_eq!(&s[src], "was being** exploited");
+    }
+}
