@@ -1,25 +1,44 @@
 //! Running the analysis over a corpus.
 //!
-//! Owns the per-document pipeline (read → decode → lay out → sections → …
-//! → [`DocumentReport`]) and running it over many documents in parallel with
-//! rayon. Results come back in input order, so output is the same whatever
-//! the number of threads. A document that cannot be read becomes a report
-//! with `errors` filled in; it never stops the run.
+//! Owns the per-document pipeline (read → decode → lay out → sections →
+//! themes → [`DocumentReport`]) and running it over many documents in parallel
+//! with rayon. Results come back in input order, so output is the same
+//! whatever the number of threads. A document that cannot be read becomes a
+//! report with `errors` filled in; it never stops the run.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::corpus::Input;
 use crate::document::{Document, Limits, Parsed};
 use crate::model::{
-    ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo, SectionReport, Summary,
+    ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo, SectionReport, Summary, ThemeSummary,
 };
+use crate::rules::RuleSet;
+use crate::themes;
 
 /// How to analyse.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// Worker threads; `None` lets rayon choose (one per core).
     pub jobs: Option<usize>,
     pub limits: Limits,
+    pub rules: Arc<RuleSet>,
+    /// Most evidence items listed per theme and document (`None`: all).
+    pub evidence_limit: Option<usize>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            jobs: None,
+            limits: Limits::default(),
+            rules: Arc::new(RuleSet::empty()),
+            evidence_limit: None,
+        }
+    }
 }
 
 /// Analyses every input, in parallel, returning reports in input order.
@@ -49,7 +68,7 @@ pub fn run_in_pool<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -
 /// Analyses one input; read errors end up in the report.
 pub fn analyse_input(input: &Input, settings: &Settings) -> DocumentReport {
     match Document::read(input, settings.limits) {
-        Ok(doc) => analyse_document(doc),
+        Ok(doc) => analyse_document(doc, settings),
         Err(e) => DocumentReport {
             path: input.display.clone(),
             errors: vec![e.to_string()],
@@ -59,14 +78,16 @@ pub fn analyse_input(input: &Input, settings: &Settings) -> DocumentReport {
 }
 
 /// Analyses a decoded document.
-pub fn analyse_document(doc: Document) -> DocumentReport {
+pub fn analyse_document(doc: Document, settings: &Settings) -> DocumentReport {
     let words = doc.word_count();
     let lines = doc.lines.line_count(&doc.text);
     let parsed = doc.parse();
-    report(&parsed, words, lines)
+    report(&parsed, words, lines, settings)
 }
 
-fn report(parsed: &Parsed, words: usize, lines: usize) -> DocumentReport {
+fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> DocumentReport {
+    let kinds = themes::section_kinds(parsed);
+    let hits = themes::hits(parsed, &settings.rules, &kinds);
     DocumentReport {
         path: parsed.doc.path.clone(),
         title: parsed.outline.title.clone(),
@@ -78,7 +99,7 @@ fn report(parsed: &Parsed, words: usize, lines: usize) -> DocumentReport {
             .headings()
             .map(SectionReport::from_section)
             .collect(),
-        themes: Vec::new(),
+        themes: themes::reports(parsed, &settings.rules, &hits, settings.evidence_limit),
         recommendations: Vec::new(),
         learning_points: Vec::new(),
         errors: Vec::new(),
@@ -87,19 +108,34 @@ fn report(parsed: &Parsed, words: usize, lines: usize) -> DocumentReport {
 }
 
 /// Wraps document reports into the analysis the JSON contract describes.
-pub fn assemble(
-    documents: Vec<DocumentReport>,
-    ruleset: RulesetInfo,
-    skipped_files: usize,
-) -> Analysis {
+pub fn assemble(documents: Vec<DocumentReport>, rules: &RuleSet, skipped_files: usize) -> Analysis {
+    let mut totals: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for d in &documents {
+        for t in &d.themes {
+            let e = totals.entry(t.id.as_str()).or_default();
+            e.0 += 1;
+            e.1 += t.hits;
+        }
+    }
+    let themes = totals
+        .into_iter()
+        .map(|(id, (documents, hits))| ThemeSummary {
+            id: id.to_owned(),
+            documents,
+            hits,
+        })
+        .collect();
     let summary = Summary {
         documents: documents.len(),
-        themes: Vec::new(),
+        themes,
     };
     Analysis {
         schema: ANALYSIS_SCHEMA.to_owned(),
         revlens_version: env!("CARGO_PKG_VERSION").to_owned(),
-        ruleset,
+        ruleset: RulesetInfo {
+            rules: rules.rules.len(),
+            fingerprint: rules.fingerprint.clone(),
+        },
         documents,
         summary,
         skipped_files,

@@ -1,22 +1,25 @@
 //! The command line.
 //!
-//! Owns the arguments (clap derive), turning them into settings, running the
-//! command, the messages on standard error and the exit code. It is a library
-//! function, [`run`], so tests can call it in-process; `main.rs` only passes it
-//! the real arguments and streams.
+//! Owns the arguments (clap derive), turning them into settings (a loaded
+//! rule set, limits, thread count), running the command, the messages on
+//! standard error and the exit code. It is a library function, [`run`], so
+//! tests can call it in-process; `main.rs` only passes it the real arguments
+//! and streams.
 
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 use crate::analyse::{self, Settings};
-use crate::corpus::{self, Discovery, Input};
+use crate::corpus::{self, Discovery};
 use crate::document::{Document, Limits};
-use crate::model::{DocumentReport, RulesetInfo, SectionReport};
+use crate::model::{DocumentReport, SectionReport};
 use crate::report::{self, Format, Sink};
+use crate::rules::{LoadError, RuleSet, RuleSources};
 
 /// Exit codes of the contract.
 pub mod exit {
@@ -52,6 +55,29 @@ enum Command {
     Analyse(AnalyseArgs),
     /// The section outline of one document
     Sections(SectionsArgs),
+    /// The document × theme table: how often each theme occurs in each document
+    Themes(ThemesArgs),
+    /// List the loaded rules, or run every rule's examples
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// List the loaded rules (id, theme, category, scope, lint, examples)
+    List {
+        #[command(flatten)]
+        rules: RuleArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Run every rule's examples; exit 1 if one misbehaves or a rule has none
+    Test {
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +89,24 @@ struct AnalyseArgs {
     output: OutputArgs,
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// List at most N pieces of evidence per theme and document (counts are never capped)
+    #[arg(long, value_name = "N")]
+    max_evidence: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+struct ThemesArgs {
+    /// Files and folders to analyse (folders are walked; `-` reads standard input)
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +145,16 @@ impl InputArgs {
     }
 }
 
+#[derive(Debug, Args)]
+struct RuleArgs {
+    /// Add the rule files (*.toml) in DIR to the rule set (repeatable)
+    #[arg(long = "rules", value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// Leave out the built-in rules (use only the --rules folders)
+    #[arg(long)]
+    no_default_rules: bool,
+}
+
 /// Messages for the user on standard error.
 struct Messages<'a> {
     err: &'a mut dyn Write,
@@ -132,18 +186,14 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() {
+            let rendered = e.render().to_string();
+            return if e.use_stderr() {
+                let _ = stderr.write_all(rendered.as_bytes());
                 exit::USAGE
             } else {
+                let _ = stdout.write_all(rendered.as_bytes());
                 exit::OK
             };
-            let rendered = e.render().to_string();
-            let _ = if e.use_stderr() {
-                stderr.write_all(rendered.as_bytes())
-            } else {
-                stdout.write_all(rendered.as_bytes())
-            };
-            return code;
         }
     };
     let mut msg = Messages {
@@ -152,13 +202,32 @@ where
     };
     let result = match &cli.command {
         Command::Analyse(a) => cmd_analyse(&cli, a, stdout, &mut msg),
-        Command::Sections(a) => cmd_sections(&cli, a, stdout, &mut msg),
+        Command::Sections(a) => cmd_sections(a, stdout, &mut msg),
+        Command::Themes(a) => cmd_themes(&cli, a, stdout, &mut msg),
+        Command::Rules {
+            command: RulesCommand::List { rules, output },
+        } => cmd_rules_list(rules, output, stdout),
+        Command::Rules {
+            command: RulesCommand::Test { rules },
+        } => cmd_rules_test(rules, stdout),
     };
     match result {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => exit::OK,
         Err(e) => {
-            msg.error(format!("{e:#}"));
+            if let Some(load) = e.downcast_ref::<LoadError>() {
+                for p in &load.problems {
+                    msg.error(p);
+                }
+                let n = load.problems.len();
+                msg.error(format!(
+                    "{n} problem{} in the rule files; fix {} and run again",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "it" } else { "them" }
+                ));
+            } else {
+                msg.error(format!("{e:#}"));
+            }
             exit::USAGE
         }
     }
@@ -169,6 +238,30 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+fn refuse_formats(format: Format, allowed: &[Format], command: &str) -> Result<()> {
+    if allowed.contains(&format) {
+        return Ok(());
+    }
+    let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
+    anyhow::bail!(
+        "--format {} is not available for {command}; use {}",
+        format.name(),
+        names.join(", ")
+    )
+}
+
+/// Loads the rule set the arguments ask for.
+fn load_rules(args: &RuleArgs) -> Result<Arc<RuleSet>> {
+    if args.no_default_rules && args.dirs.is_empty() {
+        anyhow::bail!("--no-default-rules leaves no rules; add at least one --rules DIR");
+    }
+    let set = RuleSet::load(&RuleSources {
+        no_default_rules: args.no_default_rules,
+        dirs: args.dirs.clone(),
+    })?;
+    Ok(Arc::new(set))
 }
 
 /// Walks the paths, reporting what was skipped or could not be walked.
@@ -205,39 +298,26 @@ fn report_problems(reports: &[DocumentReport], msg: &mut Messages) -> i32 {
     code
 }
 
-fn cmd_analyse(
-    cli: &Cli,
-    a: &AnalyseArgs,
-    stdout: &mut dyn Write,
+/// Walks and analyses `paths`; paths that could not be walked become reports
+/// with errors. Returns the reports sorted by path, the number of skipped
+/// files and the exit code.
+fn analyse_paths(
+    paths: &[PathBuf],
+    settings: &Settings,
     msg: &mut Messages,
-) -> Result<i32> {
-    let mut sink = Sink::open(a.output.output.as_deref(), stdout)?;
-    if matches!(a.output.format, Format::Markdown | Format::Html) {
-        anyhow::bail!(
-            "--format {} is not available for analyse yet; use table, json or csv",
-            a.output.format.name()
-        );
-    }
-    let found = discover(&a.paths, msg);
+) -> Result<(Vec<DocumentReport>, usize, i32)> {
+    let found = discover(paths, msg);
     if found.inputs.is_empty() {
         for e in &found.errors {
             msg.error(format!("{}: {}", e.path, e.message));
         }
+        let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         anyhow::bail!(
             "no documents to analyse in {}; revlens reads .txt and .md files",
-            a.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            named.join(", ")
         );
     }
-    let settings = Settings {
-        jobs: cli.jobs,
-        limits: a.input.limits(),
-    };
-    let mut reports = analyse::analyse_all(&found.inputs, &settings);
-    // Paths that could not be walked are reported like unreadable documents.
+    let mut reports = analyse::analyse_all(&found.inputs, settings);
     reports.extend(found.errors.iter().map(|e| DocumentReport {
         path: e.path.clone(),
         errors: vec![e.message.clone()],
@@ -245,7 +325,30 @@ fn cmd_analyse(
     }));
     reports.sort_by(|x, y| x.path.cmp(&y.path));
     let code = report_problems(&reports, msg);
-    let analysis = analyse::assemble(reports, RulesetInfo::default(), found.skipped);
+    Ok((reports, found.skipped, code))
+}
+
+fn cmd_analyse(
+    cli: &Cli,
+    a: &AnalyseArgs,
+    stdout: &mut dyn Write,
+    msg: &mut Messages,
+) -> Result<i32> {
+    refuse_formats(
+        a.output.format,
+        &[Format::Table, Format::Json, Format::Csv],
+        "analyse",
+    )?;
+    let mut sink = Sink::open(a.output.output.as_deref(), stdout)?;
+    let rules = load_rules(&a.rules)?;
+    let settings = Settings {
+        jobs: cli.jobs,
+        limits: a.input.limits(),
+        rules: rules.clone(),
+        evidence_limit: a.max_evidence,
+    };
+    let (reports, skipped, code) = analyse_paths(&a.paths, &settings, msg)?;
+    let analysis = analyse::assemble(reports, &rules, skipped);
     let w = sink.writer();
     match a.output.format {
         Format::Json => report::write_json(w, &analysis)?,
@@ -256,6 +359,63 @@ fn cmd_analyse(
     Ok(code)
 }
 
+fn cmd_themes(
+    cli: &Cli,
+    a: &ThemesArgs,
+    stdout: &mut dyn Write,
+    msg: &mut Messages,
+) -> Result<i32> {
+    refuse_formats(
+        a.output.format,
+        &[Format::Table, Format::Json, Format::Csv],
+        "themes",
+    )?;
+    let mut sink = Sink::open(a.output.output.as_deref(), stdout)?;
+    let rules = load_rules(&a.rules)?;
+    // Counts only: no evidence is collected.
+    let settings = Settings {
+        jobs: cli.jobs,
+        limits: a.input.limits(),
+        rules: rules.clone(),
+        evidence_limit: Some(0),
+    };
+    let (reports, _, code) = analyse_paths(&a.paths, &settings, msg)?;
+    let w = sink.writer();
+    match a.output.format {
+        Format::Json => report::themes::write_json(w, &reports, &rules)?,
+        Format::Csv => report::themes::write_csv(w, &reports, &rules)?,
+        _ => report::themes::write_table(w, &reports, &rules)?,
+    }
+    sink.finish()?;
+    Ok(code)
+}
+
+fn cmd_rules_list(args: &RuleArgs, output: &OutputArgs, stdout: &mut dyn Write) -> Result<i32> {
+    refuse_formats(
+        output.format,
+        &[Format::Table, Format::Json, Format::Csv],
+        "rules list",
+    )?;
+    let mut sink = Sink::open(output.output.as_deref(), stdout)?;
+    let rules = load_rules(args)?;
+    let w = sink.writer();
+    match output.format {
+        Format::Json => report::rules::write_list_json(w, &rules)?,
+        Format::Csv => report::rules::write_list_csv(w, &rules)?,
+        _ => report::rules::write_list_table(w, &rules)?,
+    }
+    sink.finish()?;
+    Ok(exit::OK)
+}
+
+fn cmd_rules_test(args: &RuleArgs, stdout: &mut dyn Write) -> Result<i32> {
+    let rules = load_rules(args)?;
+    let checks = crate::rules::check::check(&rules);
+    let passed = report::rules::write_test(stdout, &checks)?;
+    stdout.flush()?;
+    Ok(if passed { exit::OK } else { exit::FINDINGS })
+}
+
 /// The outline of one document as JSON.
 #[derive(serde::Serialize)]
 struct OutlineJson<'a> {
@@ -264,19 +424,13 @@ struct OutlineJson<'a> {
     sections: &'a [SectionReport],
 }
 
-fn cmd_sections(
-    _cli: &Cli,
-    a: &SectionsArgs,
-    stdout: &mut dyn Write,
-    msg: &mut Messages,
-) -> Result<i32> {
+fn cmd_sections(a: &SectionsArgs, stdout: &mut dyn Write, msg: &mut Messages) -> Result<i32> {
+    refuse_formats(
+        a.output.format,
+        &[Format::Table, Format::Json, Format::Csv],
+        "sections",
+    )?;
     let mut sink = Sink::open(a.output.output.as_deref(), stdout)?;
-    if matches!(a.output.format, Format::Markdown | Format::Html) {
-        anyhow::bail!(
-            "--format {} is not available for sections; use table, json or csv",
-            a.output.format.name()
-        );
-    }
     let found = discover(std::slice::from_ref(&a.file), msg);
     let Some(input) = found.inputs.first() else {
         let why = found
@@ -331,11 +485,6 @@ fn cmd_sections(
     }
     sink.finish()?;
     Ok(exit::OK)
-}
-
-/// Inputs, for tests and other front ends.
-pub fn inputs_of(paths: &[PathBuf]) -> Vec<Input> {
-    corpus::discover(paths).inputs
 }
 
 #[cfg(test)]

@@ -6,4 +6,6 @@ mod contract;
 mod util;
 
 mod analyse_cli;
+mod builtin_rules;
 mod corpus_sections;
+mod rules_cli;

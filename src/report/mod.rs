@@ -7,7 +7,9 @@
 //! was written, so a failed or interrupted run never leaves half a file.
 
 pub mod csv;
+pub mod rules;
 pub mod table;
+pub mod themes;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

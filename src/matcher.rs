@@ -1,0 +1,338 @@
+//! Applying a rule set to the paragraphs of a document.
+//!
+//! Owns finding [`Hit`]s: each paragraph is scanned once by the prefilter for
+//! every rule's `any` patterns; only the patterns it reports run again to
+//! find positions; sentences are split only in paragraphs with a hit; `all`
+//! and `none` are tested inside the same scope unit as the `any` match
+//! (sentence, paragraph, section with its sub-sections, or document); and in
+//! rule groups (such as the NRM family) only the highest-priority rule keeps
+//! a sentence. Pure: no files, no output.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use crate::rules::{Pattern, Rule, RuleSet, Scope};
+use crate::sections::SectionKind;
+use crate::sentences;
+
+/// What the matcher needs to know about one paragraph.
+#[derive(Debug, Clone, Copy)]
+pub struct Para<'a> {
+    /// Normalised text; empty for paragraphs rules never look at.
+    pub text: &'a str,
+    pub kind: SectionKind,
+    /// Index of its section (for section scope).
+    pub section: usize,
+    /// Rules may look at it (not a footnote, contents line, reference, …).
+    pub eligible: bool,
+}
+
+/// The scope unit a hit counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnitId {
+    Sentence { paragraph: usize, start: usize },
+    Paragraph(usize),
+    Section(usize),
+    Document,
+}
+
+/// One firing of a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index into `RuleSet::rules`.
+    pub rule: usize,
+    pub paragraph: usize,
+    /// The `any` match, in the paragraph's text.
+    pub span: Range<usize>,
+    /// The sentence holding the match, in the paragraph's text.
+    pub sentence: Range<usize>,
+    pub unit: UnitId,
+}
+
+/// The paragraphs each section covers, sub-sections included.
+pub type SectionSpans = Vec<Range<usize>>;
+
+/// Whether text has a non-ASCII letter or digit, where the fast (ASCII
+/// boundary) patterns could disagree with the exact ones.
+fn has_non_ascii_word_char(text: &str) -> bool {
+    !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_alphanumeric())
+}
+
+/// Finds every hit of `rules` in `paras`.
+pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    if rules.rules.is_empty() {
+        return hits;
+    }
+    // all/none verdicts for section and document scope, per rule and unit.
+    let mut wide_verdicts: HashMap<(usize, UnitId), bool> = HashMap::new();
+    for (pi, para) in paras.iter().enumerate() {
+        if !para.eligible || para.text.is_empty() {
+            continue;
+        }
+        let text = para.text;
+        let ascii_words = !has_non_ascii_word_char(text);
+        let set = if ascii_words {
+            &rules.prefilter.fast
+        } else {
+            &rules.prefilter.exact
+        };
+        let matched = set.matches(text);
+        if !matched.matched_any() {
+            continue;
+        }
+        let mut sentence_bounds: Option<Vec<Range<usize>>> = None;
+        for set_index in matched.iter() {
+            let (ri, ai) = rules.prefilter.owners[set_index];
+            let rule = &rules.rules[ri];
+            if !rule.allows(para.kind) {
+                continue;
+            }
+            for m in rule.any[ai].pick(ascii_words).find_iter(text) {
+                if m.is_empty() {
+                    continue;
+                }
+                let bounds = sentence_bounds.get_or_insert_with(|| sentences::split(text));
+                let si = sentences::containing(bounds, m.start())
+                    .unwrap_or(bounds.len().saturating_sub(1));
+                let sentence = bounds.get(si).cloned().unwrap_or(0..text.len());
+                let unit = match rule.scope {
+                    Scope::Sentence => UnitId::Sentence {
+                        paragraph: pi,
+                        start: sentence.start,
+                    },
+                    Scope::Paragraph => UnitId::Paragraph(pi),
+                    Scope::Section => UnitId::Section(para.section),
+                    Scope::Document => UnitId::Document,
+                };
+                let passes = match rule.scope {
+                    Scope::Sentence => passes_in(rule, &[&text[sentence.clone()]], ascii_words),
+                    Scope::Paragraph => passes_in(rule, &[text], ascii_words),
+                    Scope::Section | Scope::Document => {
+                        *wide_verdicts.entry((ri, unit)).or_insert_with(|| {
+                            let range = match unit {
+                                UnitId::Section(s) => {
+                                    sections.get(s).cloned().unwrap_or(pi..pi + 1)
+                                }
+                                _ => 0..paras.len(),
+                            };
+                            let texts: Vec<&str> = paras[range]
+                                .iter()
+                                .filter(|p| p.eligible)
+                                .map(|p| p.text)
+                                .collect();
+                            passes_in(rule, &texts, false)
+                        })
+                    }
+                };
+                if passes {
+                    hits.push(Hit {
+                        rule: ri,
+                        paragraph: pi,
+                        span: m.range(),
+                        sentence,
+                        unit,
+                    });
+                }
+            }
+        }
+    }
+    apply_groups(rules, &mut hits);
+    hits.sort_by(|a, b| {
+        (a.paragraph, a.span.start, a.rule).cmp(&(b.paragraph, b.span.start, b.rule))
+    });
+    hits.dedup_by(|a, b| a.rule == b.rule && a.paragraph == b.paragraph && a.span == b.span);
+    hits
+}
+
+/// `all` patterns each match somewhere in the scope and no `none` pattern does.
+fn passes_in(rule: &Rule, texts: &[&str], ascii_words: bool) -> bool {
+    let found = |p: &Pattern| {
+        texts.iter().any(|t| {
+            let fast_ok = ascii_words || !has_non_ascii_word_char(t);
+            p.pick(fast_ok).is_match(t)
+        })
+    };
+    rule.all.iter().all(found) && !rule.none.iter().any(found)
+}
+
+/// In each rule group, a sentence goes to the highest-priority rule that hit it.
+fn apply_groups(rules: &RuleSet, hits: &mut Vec<Hit>) {
+    let mut best: BTreeMap<(&str, usize, usize), i64> = BTreeMap::new();
+    for h in hits.iter() {
+        if let Some(g) = rules.rules[h.rule].group.as_deref() {
+            let key = (g, h.paragraph, h.sentence.start);
+            let p = rules.rules[h.rule].priority;
+            best.entry(key)
+                .and_modify(|b| *b = (*b).max(p))
+                .or_insert(p);
+        }
+    }
+    if best.is_empty() {
+        return;
+    }
+    hits.retain(|h| {
+        let rule = &rules.rules[h.rule];
+        match rule.group.as_deref() {
+            Some(g) => best
+                .get(&(g, h.paragraph, h.sentence.start))
+                .is_none_or(|&b| rule.priority >= b),
+            None => true,
+        }
+    });
+}
+
+/// Paragraph ranges of each section with its sub-sections, from the flat
+/// outline (a section runs until the next one at its level or above).
+pub fn section_spans(levels_and_starts: &[(u8, usize)], paragraphs: usize) -> SectionSpans {
+    let n = levels_and_starts.len();
+    (0..n)
+        .map(|i| {
+            let (level, start) = levels_and_starts[i];
+            let end = levels_and_starts[i + 1..]
+                .iter()
+                .find(|(l, _)| *l <= level)
+                .map_or(paragraphs, |&(_, s)| s);
+            start..end.max(start)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(src: &str) -> RuleSet {
+        RuleSet::from_sources(&[("t.toml".to_owned(), src.to_owned())])
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn para(text: &str) -> Para<'_> {
+        Para {
+            text,
+            kind: SectionKind::Analysis,
+            section: 0,
+            eligible: true,
+        }
+    }
+
+    fn hits_in(set: &RuleSet, texts: &[&str]) -> Vec<(String, String)> {
+        let paras: Vec<Para> = texts.iter().map(|t| para(t)).collect();
+        let spans = section_spans(&[(1, 0)], paras.len());
+        find_hits(set, &paras, &spans)
+            .into_iter()
+            .map(|h| {
+                (
+                    set.rules[h.rule].id.clone(),
+                    texts[h.paragraph][h.span].to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn all_and_none_stay_inside_the_sentence() {
+        let set = rules(
+            "[[rule]]\nid = \"missed\"\nany = ['\\bNRM\\b']\nall = ['\\bnot\\b']\nnone = ['\\bshould\\b']\n",
+        );
+        // `not` in the next sentence of the same paragraph does not count.
+        assert!(hits_in(&set, &["An NRM referral was made. It was not reviewed."]).is_empty());
+        assert_eq!(hits_in(&set, &["An NRM referral was not made."]).len(), 1);
+        assert!(hits_in(&set, &["An NRM referral should not be delayed."]).is_empty());
+    }
+
+    #[test]
+    fn paragraph_and_section_scope() {
+        let set = rules(
+            "[[rule]]\nid = \"p\"\nscope = \"paragraph\"\nany = ['\\bNRM\\b']\nall = ['\\bnot\\b']\n\n[[rule]]\nid = \"s\"\nscope = \"section\"\nany = ['\\bCCE\\b']\nnone = ['\\bNRM\\b']\n",
+        );
+        assert_eq!(
+            hits_in(&set, &["An NRM referral was made. It was not reviewed."]),
+            [("p".into(), "NRM".into())]
+        );
+        // CCE with the NRM elsewhere in the same section: no hit.
+        assert!(
+            hits_in(&set, &["Risk of CCE.", "No NRM referral."])
+                .iter()
+                .all(|(id, _)| id != "s")
+        );
+        assert_eq!(
+            hits_in(&set, &["Risk of CCE.", "Nothing else."]),
+            [("s".into(), "CCE".into())]
+        );
+    }
+
+    #[test]
+    fn sections_filter_and_case() {
+        let set = rules(
+            "[[rule]]\nid = \"rec\"\nsections = [\"recommendations\"]\nany = ['should']\n\n[[rule]]\nid = \"cse\"\ncase_sensitive = true\nany = ['\\bCSE\\b']\n",
+        );
+        let paras = [
+            Para {
+                text: "Agencies should act.",
+                kind: SectionKind::Analysis,
+                section: 0,
+                eligible: true,
+            },
+            Para {
+                text: "The board should act.",
+                kind: SectionKind::Recommendations,
+                section: 0,
+                eligible: true,
+            },
+            Para {
+                text: "cse and CSE",
+                kind: SectionKind::Analysis,
+                section: 0,
+                eligible: true,
+            },
+            Para {
+                text: "CSE in a footnote",
+                kind: SectionKind::Analysis,
+                section: 0,
+                eligible: false,
+            },
+        ];
+        let found = find_hits(&set, &paras, &section_spans(&[(1, 0)], 4));
+        let got: Vec<(usize, &str)> = found
+            .iter()
+            .map(|h| (h.paragraph, &paras[h.paragraph].text[h.span.clone()]))
+            .collect();
+        assert_eq!(got, [(1, "should"), (2, "CSE")]);
+    }
+
+    #[test]
+    fn groups_keep_the_highest_priority() {
+        let set = rules(
+            "[[rule]]\nid = \"mention\"\ngroup = \"nrm\"\npriority = 1\nany = ['\\bNRM\\b']\n\n[[rule]]\nid = \"missed\"\ngroup = \"nrm\"\npriority = 4\nany = ['\\bNRM\\b[^.]*\\bnot\\s+considered']\n",
+        );
+        let got = hits_in(
+            &set,
+            &["The NRM was not considered. The NRM is a framework."],
+        );
+        assert_eq!(
+            got,
+            [
+                ("missed".into(), "NRM was not considered".into()),
+                ("mention".into(), "NRM".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn non_ascii_words_use_the_exact_patterns() {
+        let set = rules("[[rule]]\nid = \"w\"\nany = ['\\bengage\\b']\n");
+        assert!(hits_in(&set, &["Naïve attempts to engageé failed."]).is_empty());
+        assert_eq!(
+            hits_in(&set, &["Naïve attempts to engage failed."]).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn section_spans_include_children() {
+        // sections: 0 front (level 1, para 0), 1 Intro (1, p2), 2 Scope (2, p4), 3 Findings (1, p6)
+        let spans = section_spans(&[(1, 0), (1, 2), (2, 4), (1, 6)], 9);
+        assert_eq!(spans, [0..2, 2..6, 4..6, 6..9]);
+    }
+}

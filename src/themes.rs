@@ -1,0 +1,136 @@
+//! Themes of one document, with the evidence behind each count.
+//!
+//! Owns turning a parsed document and a rule set into [`ThemeReport`]s: which
+//! paragraphs rules may look at (body text, not contents lists, reference
+//! lists, footnotes or running headers), the hits, and the tally per theme:
+//! `hits` counts scope units (sentences, for sentence rules), `matches` counts
+//! matched passages (overlaps merged), and each unit gives one piece of
+//! evidence located at the matched words in the file on disk.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::document::Parsed;
+use crate::matcher::{self, Hit, Para, UnitId};
+use crate::model::{Evidence, ThemeReport};
+use crate::rules::RuleSet;
+use crate::sections::SectionKind;
+
+/// The matcher's view of a document's paragraphs.
+pub fn paragraph_views<'a>(parsed: &'a Parsed, kinds: &[SectionKind]) -> Vec<Para<'a>> {
+    parsed
+        .layout
+        .paragraphs
+        .iter()
+        .zip(kinds)
+        .map(|(p, &kind)| Para {
+            text: p.as_str(),
+            kind,
+            section: p.section,
+            eligible: p.role.is_content()
+                && !matches!(kind, SectionKind::References | SectionKind::Contents),
+        })
+        .collect()
+}
+
+/// The section kind each paragraph is in.
+pub fn section_kinds(parsed: &Parsed) -> Vec<SectionKind> {
+    parsed
+        .layout
+        .paragraphs
+        .iter()
+        .map(|p| {
+            parsed
+                .outline
+                .sections
+                .get(p.section)
+                .map_or(SectionKind::Other, |s| s.kind)
+        })
+        .collect()
+}
+
+/// Paragraph spans of every section with its sub-sections.
+pub fn section_spans(parsed: &Parsed) -> matcher::SectionSpans {
+    let starts: Vec<(u8, usize)> = parsed
+        .outline
+        .sections
+        .iter()
+        .map(|s| (if s.implicit { 1 } else { s.level }, s.start))
+        .collect();
+    matcher::section_spans(&starts, parsed.layout.paragraphs.len())
+}
+
+/// All hits of the rule set in a document.
+pub fn hits(parsed: &Parsed, rules: &RuleSet, kinds: &[SectionKind]) -> Vec<Hit> {
+    let paras = paragraph_views(parsed, kinds);
+    matcher::find_hits(rules, &paras, &section_spans(parsed))
+}
+
+/// Tallies hits per theme, sorted by theme id; `evidence_limit` caps the
+/// evidence listed per theme (counts are never capped).
+pub fn reports(
+    parsed: &Parsed,
+    rules: &RuleSet,
+    hits: &[Hit],
+    evidence_limit: Option<usize>,
+) -> Vec<ThemeReport> {
+    let mut by_theme: BTreeMap<&str, Vec<&Hit>> = BTreeMap::new();
+    for h in hits {
+        by_theme
+            .entry(rules.rules[h.rule].theme.as_str())
+            .or_default()
+            .push(h);
+    }
+    by_theme
+        .into_iter()
+        .map(|(theme, hits)| {
+            let mut units: BTreeSet<UnitId> = BTreeSet::new();
+            let mut evidence = Vec::new();
+            for h in &hits {
+                if units.insert(h.unit) && evidence_limit.is_none_or(|n| evidence.len() < n) {
+                    evidence.push(evidence_of(parsed, rules, h));
+                }
+            }
+            ThemeReport {
+                id: theme.to_owned(),
+                hits: units.len(),
+                matches: merged_matches(&hits),
+                evidence,
+            }
+        })
+        .collect()
+}
+
+/// Matched passages, counting overlapping matches once.
+fn merged_matches(hits: &[&Hit]) -> usize {
+    let mut spans: Vec<(usize, usize, usize)> = hits
+        .iter()
+        .map(|h| (h.paragraph, h.span.start, h.span.end))
+        .collect();
+    spans.sort_unstable();
+    let mut count = 0;
+    let mut last: Option<(usize, usize)> = None;
+    for (p, s, e) in spans {
+        match last {
+            Some((lp, le)) if lp == p && s < le => last = Some((lp, le.max(e))),
+            _ => {
+                count += 1;
+                last = Some((p, e));
+            }
+        }
+    }
+    count
+}
+
+/// The evidence for one hit: where the matched words are in the file.
+pub fn evidence_of(parsed: &Parsed, rules: &RuleSet, h: &Hit) -> Evidence {
+    let p = &parsed.layout.paragraphs[h.paragraph];
+    let pos = parsed.doc.position(p.text.source_offset(h.span.start));
+    Evidence {
+        line: pos.line,
+        column: pos.column,
+        section: parsed.outline.section_title(p.section).to_owned(),
+        text: p.as_str()[h.sentence.clone()].trim().to_owned(),
+        rule: rules.rules[h.rule].id.clone(),
+        matched: p.as_str()[h.span.clone()].to_owned(),
+    }
+}
