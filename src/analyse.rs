@@ -17,7 +17,7 @@ use crate::model::{
     ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo, SectionReport, Summary, ThemeSummary,
 };
 use crate::rules::RuleSet;
-use crate::themes;
+use crate::{metadata, tables, themes};
 
 /// How to analyse.
 #[derive(Debug, Clone)]
@@ -42,11 +42,35 @@ impl Default for Settings {
 }
 
 /// Analyses every input, in parallel, returning reports in input order.
-pub fn analyse_all(inputs: &[Input], settings: &Settings) -> Vec<DocumentReport> {
-    run_in_pool(settings.jobs, || {
+/// `on_done` is called after each document (for a progress bar).
+pub fn analyse_all(
+    inputs: &[Input],
+    settings: &Settings,
+    on_done: &(dyn Fn() + Sync),
+) -> Vec<DocumentReport> {
+    map_inputs(
+        inputs,
+        settings.jobs,
+        |input| analyse_input(input, settings),
+        on_done,
+    )
+}
+
+/// Applies `f` to every input in parallel, returning results in input order.
+pub fn map_inputs<T: Send>(
+    inputs: &[Input],
+    jobs: Option<usize>,
+    f: impl Fn(&Input) -> T + Sync,
+    on_done: &(dyn Fn() + Sync),
+) -> Vec<T> {
+    run_in_pool(jobs, || {
         inputs
             .par_iter()
-            .map(|input| analyse_input(input, settings))
+            .map(|input| {
+                let result = f(input);
+                on_done();
+                result
+            })
             .collect()
     })
 }
@@ -91,6 +115,7 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
     DocumentReport {
         path: parsed.doc.path.clone(),
         title: parsed.outline.title.clone(),
+        metadata: metadata::read(parsed),
         words,
         lines,
         encoding: Some(parsed.doc.encoding.name().to_owned()),
@@ -99,7 +124,13 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
             .headings()
             .map(SectionReport::from_section)
             .collect(),
-        themes: themes::reports(parsed, &settings.rules, &hits, settings.evidence_limit),
+        themes: themes::reports(
+            parsed,
+            &settings.rules,
+            &kinds,
+            &hits,
+            settings.evidence_limit,
+        ),
         recommendations: Vec::new(),
         learning_points: Vec::new(),
         errors: Vec::new(),
@@ -129,6 +160,9 @@ pub fn assemble(documents: Vec<DocumentReport>, rules: &RuleSet, skipped_files: 
         documents: documents.len(),
         themes,
     };
+    let tables = tables::tabulate(&documents, &rules.themes(), |t| {
+        rules.category(t).map(str::to_owned)
+    });
     Analysis {
         schema: ANALYSIS_SCHEMA.to_owned(),
         revlens_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -138,6 +172,7 @@ pub fn assemble(documents: Vec<DocumentReport>, rules: &RuleSet, skipped_files: 
         },
         documents,
         summary,
+        tables,
         skipped_files,
     }
 }

@@ -57,6 +57,8 @@ enum Command {
     Sections(SectionsArgs),
     /// The document × theme table: how often each theme occurs in each document
     Themes(ThemesArgs),
+    /// Keyword in context: every match of a pattern with the words around it
+    Kwic(KwicArgs),
     /// List the loaded rules, or run every rule's examples
     Rules {
         #[command(subcommand)]
@@ -107,6 +109,26 @@ struct ThemesArgs {
     input: InputArgs,
     #[command(flatten)]
     rules: RuleArgs,
+}
+
+#[derive(Debug, Args)]
+struct KwicArgs {
+    /// A regex (Rust syntax), case-insensitive unless --case-sensitive
+    #[arg(value_name = "PATTERN")]
+    pattern: String,
+    /// Files and folders to search (folders are walked; `-` reads standard input)
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Characters of context on each side of a match
+    #[arg(long, short = 'C', value_name = "N", default_value_t = 40)]
+    context: usize,
+    /// Match case exactly
+    #[arg(long, short = 's')]
+    case_sensitive: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +226,7 @@ where
         Command::Analyse(a) => cmd_analyse(&cli, a, stdout, &mut msg),
         Command::Sections(a) => cmd_sections(a, stdout, &mut msg),
         Command::Themes(a) => cmd_themes(&cli, a, stdout, &mut msg),
+        Command::Kwic(a) => cmd_kwic(&cli, a, stdout, &mut msg),
         Command::Rules {
             command: RulesCommand::List { rules, output },
         } => cmd_rules_list(rules, output, stdout),
@@ -298,14 +321,8 @@ fn report_problems(reports: &[DocumentReport], msg: &mut Messages) -> i32 {
     code
 }
 
-/// Walks and analyses `paths`; paths that could not be walked become reports
-/// with errors. Returns the reports sorted by path, the number of skipped
-/// files and the exit code.
-fn analyse_paths(
-    paths: &[PathBuf],
-    settings: &Settings,
-    msg: &mut Messages,
-) -> Result<(Vec<DocumentReport>, usize, i32)> {
+/// Walks `paths` and insists on finding at least one document.
+fn discover_inputs(paths: &[PathBuf], msg: &mut Messages) -> Result<Discovery> {
     let found = discover(paths, msg);
     if found.inputs.is_empty() {
         for e in &found.errors {
@@ -317,7 +334,52 @@ fn analyse_paths(
             named.join(", ")
         );
     }
-    let mut reports = analyse::analyse_all(&found.inputs, settings);
+    Ok(found)
+}
+
+/// Documents beyond which a run shows a progress bar (on a terminal).
+const PROGRESS_THRESHOLD: usize = 20;
+
+/// A progress bar on standard error, only when it is a terminal, the run is
+/// long enough to need one and the user did not ask for quiet. Plain (no
+/// colour) when NO_COLOR is set.
+fn progress_bar(documents: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || documents <= PROGRESS_THRESHOLD || !io::stderr().is_terminal() {
+        return None;
+    }
+    let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let template = if colour {
+        "{bar:40.cyan/blue} {pos}/{len} documents  {elapsed_precise} (eta {eta})"
+    } else {
+        "{bar:40} {pos}/{len} documents  {elapsed_precise} (eta {eta})"
+    };
+    let bar = indicatif::ProgressBar::new(documents as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+/// Walks and analyses `paths`; paths that could not be walked become reports
+/// with errors. Returns the reports sorted by path, the number of skipped
+/// files and the exit code.
+fn analyse_paths(
+    paths: &[PathBuf],
+    settings: &Settings,
+    msg: &mut Messages,
+) -> Result<(Vec<DocumentReport>, usize, i32)> {
+    let found = discover_inputs(paths, msg)?;
+    let bar = progress_bar(found.inputs.len(), msg.quiet);
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let mut reports = analyse::analyse_all(&found.inputs, settings, &tick);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     reports.extend(found.errors.iter().map(|e| DocumentReport {
         path: e.path.clone(),
         errors: vec![e.message.clone()],
@@ -328,6 +390,77 @@ fn analyse_paths(
     Ok((reports, found.skipped, code))
 }
 
+fn cmd_kwic(cli: &Cli, a: &KwicArgs, stdout: &mut dyn Write, msg: &mut Messages) -> Result<i32> {
+    refuse_formats(
+        a.output.format,
+        &[Format::Table, Format::Json, Format::Csv],
+        "kwic",
+    )?;
+    let pattern = regex::RegexBuilder::new(&a.pattern)
+        .case_insensitive(!a.case_sensitive)
+        .build()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the pattern {:?} is not a valid regex: {}",
+                a.pattern,
+                crate::rules::compile::one_line(&e.to_string())
+            )
+        })?;
+    let mut sink = Sink::open(a.output.output.as_deref(), stdout)?;
+    let found = discover_inputs(&a.paths, msg)?;
+    let limits = a.input.limits();
+    let bar = progress_bar(found.inputs.len(), msg.quiet);
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let results = analyse::map_inputs(
+        &found.inputs,
+        cli.jobs,
+        |input| {
+            Document::read(input, limits).map(|doc| {
+                (
+                    doc.warnings.clone(),
+                    crate::kwic::concordance(&doc.parse(), &pattern, a.context),
+                )
+            })
+        },
+        &tick,
+    );
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut code = exit::OK;
+    let mut lines = Vec::new();
+    for (input, result) in found.inputs.iter().zip(results) {
+        match result {
+            Ok((warnings, found_lines)) => {
+                for w in warnings {
+                    msg.warning(format!("{}: {w}", input.display));
+                }
+                lines.extend(found_lines);
+            }
+            Err(e) => {
+                msg.error(format!("{}: {e}", input.display));
+                code = exit::UNREADABLE;
+            }
+        }
+    }
+    for e in &found.errors {
+        msg.error(format!("{}: {}", e.path, e.message));
+        code = exit::UNREADABLE;
+    }
+    let w = sink.writer();
+    match a.output.format {
+        Format::Json => report::kwic::write_json(w, &a.pattern, &lines)?,
+        Format::Csv => report::kwic::write_csv(w, &lines)?,
+        _ => report::kwic::write_text(w, &lines, a.context)?,
+    }
+    sink.finish()?;
+    Ok(code)
+}
+
 fn cmd_analyse(
     cli: &Cli,
     a: &AnalyseArgs,
@@ -336,7 +469,13 @@ fn cmd_analyse(
 ) -> Result<i32> {
     refuse_formats(
         a.output.format,
-        &[Format::Table, Format::Json, Format::Csv],
+        &[
+            Format::Table,
+            Format::Json,
+            Format::Csv,
+            Format::Markdown,
+            Format::Html,
+        ],
         "analyse",
     )?;
     let mut sink = Sink::open(a.output.output.as_deref(), stdout)?;
@@ -353,7 +492,9 @@ fn cmd_analyse(
     match a.output.format {
         Format::Json => report::write_json(w, &analysis)?,
         Format::Csv => report::csv::write_analysis(w, &analysis)?,
-        _ => report::table::write_analysis(w, &analysis)?,
+        Format::Markdown => report::markdown::write(w, &analysis)?,
+        Format::Html => report::html::write(w, &analysis)?,
+        Format::Table => report::table::write_analysis(w, &analysis)?,
     }
     sink.finish()?;
     Ok(code)

@@ -5,8 +5,11 @@
 //! documented additions. Printers only format these values; nothing here
 //! decides what a document contains.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use crate::metadata::Metadata;
 use crate::sections::SectionKind;
 
 /// `schema` of the analysis JSON.
@@ -21,6 +24,8 @@ pub struct Analysis {
     /// Sorted by path.
     pub documents: Vec<DocumentReport>,
     pub summary: Summary,
+    /// Cross-document tables (prevalence, matrix, co-occurrence, …).
+    pub tables: crate::tables::Tables,
     /// Files found in folders but not read because of their kind.
     pub skipped_files: usize,
 }
@@ -38,6 +43,8 @@ pub struct RulesetInfo {
 pub struct DocumentReport {
     pub path: String,
     pub title: Option<String>,
+    /// Review type, year and child's name as the document states them.
+    pub metadata: Metadata,
     pub words: usize,
     pub lines: usize,
     /// Encoding the file was decoded from (null when it could not be read).
@@ -73,6 +80,8 @@ pub struct ThemeReport {
     pub hits: usize,
     /// Number of matching passages, counting repeats inside one sentence.
     pub matches: usize,
+    /// Hits by the kind of section they are in.
+    pub by_section_kind: BTreeMap<SectionKind, usize>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -82,6 +91,8 @@ pub struct Evidence {
     pub line: usize,
     pub column: usize,
     pub section: String,
+    /// The kind of that section.
+    pub section_kind: SectionKind,
     /// The sentence (normalised: plain quotes, no Markdown).
     pub text: String,
     /// The rule that fired.

@@ -70,6 +70,7 @@ pub fn hits(parsed: &Parsed, rules: &RuleSet, kinds: &[SectionKind]) -> Vec<Hit>
 pub fn reports(
     parsed: &Parsed,
     rules: &RuleSet,
+    kinds: &[SectionKind],
     hits: &[Hit],
     evidence_limit: Option<usize>,
 ) -> Vec<ThemeReport> {
@@ -84,16 +85,21 @@ pub fn reports(
         .into_iter()
         .map(|(theme, hits)| {
             let mut units: BTreeSet<UnitId> = BTreeSet::new();
+            let mut by_section_kind: BTreeMap<SectionKind, usize> = BTreeMap::new();
             let mut evidence = Vec::new();
             for h in &hits {
-                if units.insert(h.unit) && evidence_limit.is_none_or(|n| evidence.len() < n) {
-                    evidence.push(evidence_of(parsed, rules, h));
+                if units.insert(h.unit) {
+                    *by_section_kind.entry(kinds[h.paragraph]).or_default() += 1;
+                    if evidence_limit.is_none_or(|n| evidence.len() < n) {
+                        evidence.push(evidence_of(parsed, rules, kinds, h));
+                    }
                 }
             }
             ThemeReport {
                 id: theme.to_owned(),
                 hits: units.len(),
                 matches: merged_matches(&hits),
+                by_section_kind,
                 evidence,
             }
         })
@@ -122,13 +128,14 @@ fn merged_matches(hits: &[&Hit]) -> usize {
 }
 
 /// The evidence for one hit: where the matched words are in the file.
-pub fn evidence_of(parsed: &Parsed, rules: &RuleSet, h: &Hit) -> Evidence {
+pub fn evidence_of(parsed: &Parsed, rules: &RuleSet, kinds: &[SectionKind], h: &Hit) -> Evidence {
     let p = &parsed.layout.paragraphs[h.paragraph];
     let pos = parsed.doc.position(p.text.source_offset(h.span.start));
     Evidence {
         line: pos.line,
         column: pos.column,
         section: parsed.outline.section_title(p.section).to_owned(),
+        section_kind: kinds[h.paragraph],
         text: p.as_str()[h.sentence.clone()].trim().to_owned(),
         rule: rules.rules[h.rule].id.clone(),
         matched: p.as_str()[h.span.clone()].to_owned(),

@@ -8,4 +8,5 @@ mod util;
 mod analyse_cli;
 mod builtin_rules;
 mod corpus_sections;
+mod report_cli;
 mod rules_cli;

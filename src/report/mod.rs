@@ -7,6 +7,9 @@
 //! was written, so a failed or interrupted run never leaves half a file.
 
 pub mod csv;
+pub mod html;
+pub mod kwic;
+pub mod markdown;
 pub mod rules;
 pub mod table;
 pub mod themes;
@@ -108,6 +111,15 @@ impl<'a> Sink<'a> {
                 Ok(())
             }
         }
+    }
+}
+
+/// `1 hit`, `2 hits`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

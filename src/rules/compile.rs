@@ -219,7 +219,7 @@ fn compile_pattern(p: &RawPattern, case_sensitive: bool, is_any: bool) -> Result
     })
 }
 
-fn one_line(s: &str) -> String {
+pub fn one_line(s: &str) -> String {
     // The regex crate's errors draw a caret diagram over several lines; keep
     // the last line, which says what is wrong.
     let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
