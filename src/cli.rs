@@ -59,6 +59,8 @@ enum Command {
     Themes(ThemesArgs),
     /// Keyword in context: every match of a pattern with the words around it
     Kwic(KwicArgs),
+    /// Check drafts: `path:line:column: severity: rule: message` for every finding
+    Lint(LintArgs),
     /// List the loaded rules, or run every rule's examples
     Rules {
         #[command(subcommand)]
@@ -129,6 +131,29 @@ struct KwicArgs {
     output: OutputArgs,
     #[command(flatten)]
     input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+struct LintArgs {
+    /// Drafts to check (files or folders; `-` reads standard input)
+    #[arg(value_name = "FILE", required_unless_present = "print_config")]
+    paths: Vec<PathBuf>,
+    /// Exit with 1 if a finding is at or above this severity
+    #[arg(long, value_name = "SEVERITY", default_value = "warning", value_parser = ["info", "warning", "error"])]
+    fail_on: String,
+    /// Show the configuration (revlens.toml) and lint rules in force, then exit
+    #[arg(long)]
+    print_config: bool,
+    /// Output format: `table` (text, the default) or `json`
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    format: Format,
+    /// Write the output to FILE (whole, or not at all) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 #[derive(Debug, Args)]
@@ -227,6 +252,7 @@ where
         Command::Sections(a) => cmd_sections(a, stdout, &mut msg),
         Command::Themes(a) => cmd_themes(&cli, a, stdout, &mut msg),
         Command::Kwic(a) => cmd_kwic(&cli, a, stdout, &mut msg),
+        Command::Lint(a) => cmd_lint(&cli, a, stdout, &mut msg),
         Command::Rules {
             command: RulesCommand::List { rules, output },
         } => cmd_rules_list(rules, output, stdout),
@@ -277,7 +303,14 @@ fn refuse_formats(format: Format, allowed: &[Format], command: &str) -> Result<(
 
 /// Loads the rule set the arguments ask for.
 fn load_rules(args: &RuleArgs) -> Result<Arc<RuleSet>> {
-    if args.no_default_rules && args.dirs.is_empty() {
+    load_rules_with(args, &[])
+}
+
+/// Loads the rule set of the arguments plus extra folders (from a config).
+fn load_rules_with(args: &RuleArgs, extra: &[PathBuf]) -> Result<Arc<RuleSet>> {
+    let mut dirs = args.dirs.clone();
+    dirs.extend(extra.iter().cloned());
+    if args.no_default_rules && dirs.is_empty() {
         anyhow::bail!("--no-default-rules leaves no rules; add at least one --rules DIR");
     }
     let set = RuleSet::load(&RuleSources {
@@ -388,6 +421,98 @@ fn analyse_paths(
     reports.sort_by(|x, y| x.path.cmp(&y.path));
     let code = report_problems(&reports, msg);
     Ok((reports, found.skipped, code))
+}
+
+fn cmd_lint(cli: &Cli, a: &LintArgs, stdout: &mut dyn Write, msg: &mut Messages) -> Result<i32> {
+    use std::collections::BTreeMap;
+
+    use crate::lint::{self, LintConfig};
+    use crate::rules::{LoadError, Severity};
+
+    refuse_formats(a.format, &[Format::Table, Format::Json], "lint")?;
+    let config_for = |path: &std::path::Path| -> Result<LintConfig> {
+        lint::config::find(path).map_err(|e| anyhow::Error::new(LoadError { problems: vec![e] }))
+    };
+    if a.print_config {
+        let start = a
+            .paths
+            .first()
+            .filter(|p| p.as_os_str() != "-")
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        let config = config_for(&start)?;
+        let rules = load_rules_with(&a.rules, &config.rules)?;
+        let mut sink = Sink::open(a.output.as_deref(), stdout)?;
+        report::lint::write_config(sink.writer(), &config, &rules)?;
+        sink.finish()?;
+        return Ok(exit::OK);
+    }
+    let mut sink = Sink::open(a.output.as_deref(), stdout)?;
+    let found = discover_inputs(&a.paths, msg)?;
+    // Each draft takes the revlens.toml above it; load each rule set once.
+    let mut configs = Vec::with_capacity(found.inputs.len());
+    let mut rule_sets: BTreeMap<Option<PathBuf>, Arc<RuleSet>> = BTreeMap::new();
+    for input in &found.inputs {
+        let path = match &input.source {
+            crate::corpus::Source::File(p) => p.clone(),
+            crate::corpus::Source::Stdin => PathBuf::from("."),
+        };
+        let config = config_for(&path)?;
+        if !rule_sets.contains_key(&config.file) {
+            rule_sets.insert(
+                config.file.clone(),
+                load_rules_with(&a.rules, &config.rules)?,
+            );
+        }
+        configs.push(config);
+    }
+    let limits = a.input.limits();
+    let indexed: Vec<(usize, &crate::corpus::Input)> = found.inputs.iter().enumerate().collect();
+    let results = analyse::run_in_pool(cli.jobs, || {
+        use rayon::prelude::*;
+        indexed
+            .par_iter()
+            .map(|&(i, input)| {
+                let config = &configs[i];
+                let rules = &rule_sets[&config.file];
+                Document::read(input, limits).map(|doc| {
+                    let warnings = doc.warnings.clone();
+                    (warnings, lint::lint(&doc.parse(), rules, config))
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut code = exit::OK;
+    let mut diagnostics = Vec::new();
+    for (input, result) in found.inputs.iter().zip(results) {
+        match result {
+            Ok((warnings, found_diagnostics)) => {
+                for w in warnings {
+                    msg.warning(format!("{}: {w}", input.display));
+                }
+                diagnostics.extend(found_diagnostics);
+            }
+            Err(e) => {
+                msg.error(format!("{}: {e}", input.display));
+                code = exit::UNREADABLE;
+            }
+        }
+    }
+    for e in &found.errors {
+        msg.error(format!("{}: {}", e.path, e.message));
+        code = exit::UNREADABLE;
+    }
+    let w = sink.writer();
+    match a.format {
+        Format::Json => report::lint::write_json(w, &diagnostics)?,
+        _ => report::lint::write_text(w, &diagnostics)?,
+    }
+    sink.finish()?;
+    let fail_on = Severity::parse(&a.fail_on).unwrap_or(Severity::Warning);
+    if code == exit::OK && lint::fails(&diagnostics, fail_on) {
+        code = exit::FINDINGS;
+    }
+    Ok(code)
 }
 
 fn cmd_kwic(cli: &Cli, a: &KwicArgs, stdout: &mut dyn Write, msg: &mut Messages) -> Result<i32> {

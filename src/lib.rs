@@ -13,6 +13,7 @@ pub mod decode;
 pub mod document;
 pub mod kwic;
 pub mod layout;
+pub mod lint;
 pub mod matcher;
 pub mod metadata;
 pub mod model;

@@ -148,3 +148,31 @@ impl SectionReport {
         }
     }
 }
+
+/// `schema` of the lint JSON.
+pub const LINT_SCHEMA: &str = "revlens/lint/v1";
+
+/// The result of `revlens lint --format json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LintReport {
+    pub schema: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One finding in a draft.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    /// Where the flagged words end (exclusive column).
+    pub end_line: usize,
+    pub end_column: usize,
+    pub rule: String,
+    pub severity: crate::rules::Severity,
+    pub message: String,
+    pub suggestion: Option<String>,
+    /// The line of the file the finding starts on, for display.
+    #[serde(skip)]
+    pub excerpt: String,
+}

@@ -8,5 +8,6 @@ mod util;
 mod analyse_cli;
 mod builtin_rules;
 mod corpus_sections;
+mod lint_cli;
 mod report_cli;
 mod rules_cli;

@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod html;
 pub mod kwic;
+pub mod lint;
 pub mod markdown;
 pub mod rules;
 pub mod table;

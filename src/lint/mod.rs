@@ -1,0 +1,85 @@
+//! Checking a draft: `revlens lint`.
+//!
+//! Owns turning a parsed draft into [`Diagnostic`]s: every hit of a rule with
+//! `lint = true` (victim-blaming wording in the author's own voice, for
+//! instance), at the exact line and column of the flagged words, with the
+//! rule's message and suggested wording. Severities can be changed and rules
+//! switched off by the project's `revlens.toml` ([`config`]) or by comment
+//! lines in the draft ([`directives`]).
+
+pub mod config;
+pub mod directives;
+
+use std::collections::BTreeSet;
+
+use crate::document::Parsed;
+use crate::model::Diagnostic;
+use crate::rules::{RuleSet, Severity};
+use crate::themes;
+
+pub use config::LintConfig;
+pub use directives::Directives;
+
+/// The diagnostics of one document, sorted by position.
+pub fn lint(parsed: &Parsed, rules: &RuleSet, config: &LintConfig) -> Vec<Diagnostic> {
+    let directives = Directives::read(&parsed.doc.text, parsed.doc.flavour);
+    let kinds = themes::section_kinds(parsed);
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for hit in themes::hits(parsed, rules, &kinds) {
+        let rule = &rules.rules[hit.rule];
+        if !rule.lint
+            || config
+                .disable
+                .iter()
+                .any(|d| d == &rule.id || d == &rule.theme)
+        {
+            continue;
+        }
+        let p = &parsed.layout.paragraphs[hit.paragraph];
+        let start = p.text.source_offset(hit.span.start);
+        let last = p
+            .text
+            .source_offset(hit.span.end.saturating_sub(1).max(hit.span.start));
+        let from = parsed.doc.position(start);
+        let to = parsed.doc.position(last);
+        if directives.disables(&rule.id, from.line) || directives.disables(&rule.theme, from.line) {
+            continue;
+        }
+        // Two patterns of one rule on the same words are one finding.
+        if !seen.insert((rule.id.clone(), from)) {
+            continue;
+        }
+        let severity = config
+            .severity
+            .get(&rule.id)
+            .or_else(|| config.severity.get(&rule.theme))
+            .copied()
+            .unwrap_or(rule.severity);
+        out.push(Diagnostic {
+            path: parsed.doc.path.clone(),
+            line: from.line,
+            column: from.column,
+            end_line: to.line,
+            end_column: to.column + 1,
+            rule: rule.id.clone(),
+            severity,
+            message: rule.lint_message(),
+            suggestion: rule.suggestion.clone(),
+            excerpt: line_text(&parsed.doc.text, &parsed.doc.lines, from.line),
+        });
+    }
+    out.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
+    out
+}
+
+/// Whether any diagnostic is at or above `fail_on`.
+pub fn fails(diagnostics: &[Diagnostic], fail_on: Severity) -> bool {
+    diagnostics.iter().any(|d| d.severity >= fail_on)
+}
+
+fn line_text(text: &str, lines: &crate::text::LineIndex, line: usize) -> String {
+    let start = lines.line_start(line);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    text[start..end].to_owned()
+}
