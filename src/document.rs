@@ -101,6 +101,28 @@ impl Document {
 
     /// Number of words: runs of non-space characters holding a letter or digit.
     pub fn word_count(&self) -> usize {
+        if self.text.is_ascii() {
+            // Fast path: a word starts where an alphanumeric byte follows
+            // white space (or the start) within a token.
+            let mut count = 0;
+            let mut in_token = false;
+            let mut counted = false;
+            for &b in self.text.as_bytes() {
+                if b.is_ascii_whitespace() {
+                    in_token = false;
+                } else {
+                    if !in_token {
+                        in_token = true;
+                        counted = false;
+                    }
+                    if !counted && b.is_ascii_alphanumeric() {
+                        count += 1;
+                        counted = true;
+                    }
+                }
+            }
+            return count;
+        }
         self.text
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphanumeric))

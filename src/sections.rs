@@ -336,11 +336,17 @@ fn text_candidates(layout: &Layout) -> Vec<Candidate> {
     out
 }
 
+/// Longest line that can be a heading (numbered paragraphs are far longer).
+const MAX_HEADING_CHARS: usize = 160;
+
 fn text_candidate(i: usize, p: &Paragraph, toc: &[(String, bool)]) -> Option<Candidate> {
     if !(p.standalone || p.leads_block) || p.first_line != p.last_line {
         return None;
     }
     let text = p.as_str().trim();
+    if text.len() > MAX_HEADING_CHARS * 4 || text.chars().count() > MAX_HEADING_CHARS {
+        return None;
+    }
     let (number, number_text, title) = match p.role {
         Role::Prose => match NUMBERED_TITLE.captures(text) {
             Some(c) => {
@@ -372,9 +378,14 @@ fn text_candidate(i: usize, p: &Paragraph, toc: &[(String, bool)]) -> Option<Can
         _ => return None,
     };
     let key = comparable(title);
+    let whole = if number.is_empty() || toc.is_empty() {
+        None
+    } else {
+        Some(comparable(text))
+    };
     let toc_hit = toc
         .iter()
-        .find(|(t, _)| *t == key || (!number.is_empty() && *t == comparable(text)));
+        .find(|(t, _)| *t == key || whole.as_ref() == Some(t));
     let toc_confirmed = toc_hit.is_some_and(|(_, italic)| !italic);
     let toc_caption = toc_hit.is_some_and(|(_, italic)| *italic);
     if !toc_confirmed && !toc_caption && !heading_shaped(title, &number) {
@@ -464,7 +475,9 @@ fn heading_shaped(title: &str, number: &[u32]) -> bool {
     let Some(first) = title.chars().find(|c| c.is_alphanumeric()) else {
         return false;
     };
-    if !(first.is_uppercase() || first.is_ascii_digit()) || title.chars().count() > 160 {
+    if !(first.is_uppercase() || first.is_ascii_digit())
+        || title.chars().count() > MAX_HEADING_CHARS
+    {
         return false;
     }
     let words = title.split_whitespace().count();

@@ -240,7 +240,20 @@ pub fn normalise_into(out: &mut MappedText, src: &str, range: Range<usize>) {
     }
     while i < bytes.len() {
         let b = bytes[i];
+        if !SPECIAL[b as usize] {
+            i += 1;
+            continue;
+        }
         match b {
+            // A single space between words stays as it is (no map anchor).
+            b' ' if i > 0
+                && !out_ends_with_space(out, run_start, i, bytes)
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|n| !matches!(n, b' ' | b'\t' | b'\n' | b'\x0c' | b'\x0b')) =>
+            {
+                i += 1;
+            }
             b' ' | b'\t' | b'\x0c' | b'\x0b' => {
                 flush!();
                 let mut j = i + 1;
@@ -317,7 +330,9 @@ pub fn normalise_into(out: &mut MappedText, src: &str, range: Range<usize>) {
                     i += 1;
                 }
             }
-            b'h' if s[i..].starts_with("http://") || s[i..].starts_with("https://") => {
+            b'h' if bytes.get(i + 1) == Some(&b't')
+                && (s[i..].starts_with("http://") || s[i..].starts_with("https://")) =>
+            {
                 // Bare URLs carry words ("…/child-exploitation-guide") that are
                 // not the document's prose.
                 let is_word_start = i == 0
@@ -356,6 +371,33 @@ pub fn normalise_into(out: &mut MappedText, src: &str, range: Range<usize>) {
         }
     }
     flush!();
+}
+
+/// Bytes that may need rewriting; all others are copied as they are.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let specials = b" \t\n\x0b\x0c*_^\\[<h";
+    let mut k = 0;
+    while k < specials.len() {
+        t[specials[k] as usize] = true;
+        k += 1;
+    }
+    let mut b = 0x80;
+    while b < 256 {
+        t[b] = true;
+        b += 1;
+    }
+    t
+};
+
+/// Whether the normalised text so far ends with a space: the pending copy
+/// run `[run_start, i)` if it is not empty, else what `out` holds.
+fn out_ends_with_space(out: &MappedText, run_start: usize, i: usize, bytes: &[u8]) -> bool {
+    if run_start < i {
+        bytes[i - 1] == b' '
+    } else {
+        out.text.is_empty() || out.text.ends_with(' ')
+    }
 }
 
 fn push_space(out: &mut MappedText, src: usize) {
