@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::corpus::Input;
 use crate::document::{Document, Limits, Parsed};
+use crate::extract;
 use crate::model::{
     ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo, SectionReport, Summary,
 };
@@ -67,6 +68,7 @@ pub fn analyse_document(doc: Document) -> DocumentReport {
 }
 
 fn report(parsed: &Parsed, words: usize, lines: usize) -> DocumentReport {
+    let records = extract::report::records(&extract::extract(parsed), &parsed.outline);
     DocumentReport {
         path: parsed.doc.path.clone(),
         title: parsed.outline.title.clone(),
@@ -79,8 +81,10 @@ fn report(parsed: &Parsed, words: usize, lines: usize) -> DocumentReport {
             .map(SectionReport::from_section)
             .collect(),
         themes: Vec::new(),
-        recommendations: Vec::new(),
-        learning_points: Vec::new(),
+        recommendations: records.recommendations,
+        learning_points: records.learning_points,
+        summary_learning: records.summary_learning,
+        good_practice: records.good_practice,
         errors: Vec::new(),
         warnings: parsed.doc.warnings.clone(),
     }

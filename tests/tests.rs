@@ -7,3 +7,5 @@ mod util;
 
 mod analyse_cli;
 mod corpus_sections;
+mod extract_corpus;
+mod extract_formats;
