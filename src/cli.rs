@@ -18,6 +18,8 @@ use crate::document::{Document, Limits};
 use crate::model::{DocumentReport, RulesetInfo, SectionReport};
 use crate::report::{self, Format, Sink};
 
+mod records;
+
 /// Exit codes of the contract.
 pub mod exit {
     pub const OK: i32 = 0;
@@ -52,6 +54,10 @@ enum Command {
     Analyse(AnalyseArgs),
     /// The section outline of one document
     Sections(SectionsArgs),
+    /// Every recommendation found, one row each, with its addressee
+    Recommendations(records::RecommendationsArgs),
+    /// Every learning point found, one row each (--all adds previews and good practice)
+    Learning(records::LearningArgs),
 }
 
 #[derive(Debug, Args)]
@@ -153,6 +159,8 @@ where
     let result = match &cli.command {
         Command::Analyse(a) => cmd_analyse(&cli, a, stdout, &mut msg),
         Command::Sections(a) => cmd_sections(&cli, a, stdout, &mut msg),
+        Command::Recommendations(a) => records::cmd_recommendations(&cli, a, stdout, &mut msg),
+        Command::Learning(a) => records::cmd_learning(&cli, a, stdout, &mut msg),
     };
     match result {
         Ok(code) => code,

@@ -9,3 +9,4 @@ mod analyse_cli;
 mod corpus_sections;
 mod extract_corpus;
 mod extract_formats;
+mod records_cli;

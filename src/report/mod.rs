@@ -7,6 +7,7 @@
 //! was written, so a failed or interrupted run never leaves half a file.
 
 pub mod csv;
+pub mod records;
 pub mod table;
 
 use std::io::{self, Write};
