@@ -209,6 +209,19 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        formats: "an executive-summary copy of the recommendations; a list announced by a lead-in in an analysis chapter; a quoted national list; `8.1 Recommendation 3: text`; `R4: text`",
+        file: "announced_lists.txt",
+        recommendations: &[
+            ("1", 19, Some("partnership"), Some("text")),
+            ("2", 21, Some("education"), Some("text")),
+            ("3", 31, Some("local-authority"), Some("text")),
+            ("4", 33, Some("police"), Some("text")),
+        ],
+        learning: &[],
+        summary_learning: &[],
+        good_practice: &[],
+    },
+    Case {
         formats: "Markdown: a mixed learning-and-recommendations part decided by lead-ins, lettered sub-items, a `### Recommendation 3: title` heading, an executive-summary preview",
         file: "learning_and_recommendations.md",
         recommendations: &[
@@ -377,6 +390,24 @@ fn narrative_guidance_and_earlier_reviews_are_not_recommendations() {
     // Instructions under a learning heading are learning points.
     let x = extract_fixture("learning_rows.txt");
     assert!(x.recommendations.is_empty());
+}
+
+#[test]
+fn summary_copies_are_repeats_of_the_full_text() {
+    let x = extract_fixture("announced_lists.txt");
+    let repeats: Vec<Vec<usize>> = x
+        .recommendations
+        .iter()
+        .map(|r| r.item.repeats.iter().map(|p| p.line).collect())
+        .collect();
+    assert_eq!(repeats, [vec![9], vec![11], vec![], vec![]]);
+    assert!(texts(&x)[0].contains("report the findings to its executive"));
+    assert!(
+        texts(&x)
+            .iter()
+            .all(|t| !t.contains("scale of exploitation"))
+    );
+    assert_eq!(x.recommendations[2].item.form, Form::InlineLabel);
 }
 
 #[test]

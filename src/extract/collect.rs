@@ -180,9 +180,10 @@ static TITLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:[^:.]{1,40}:\s*)?(?:key\s+|main\s+|areas?\s+of\s+|examples?\s+of\s+)?(learning\s+points?|lessons(?:\s+learn[et]d?)?|key\s+learning|recommendations?|good\s+practice|notable\s+practice|strengths?|key\s+messages?)(?:\s+(?:for|from|to|arising|identified)\b[^.:]{0,60})?\s*[.:]?$").unwrap()
 });
 
-/// `Recommendation 1a`, `Learning point 3: text`, `Lesson Two – text`.
+/// `Recommendation 1a`, `Learning point 3: text`, `Lesson Two – text`,
+/// `8.1 Recommendation 3: text`, `R4: text`, `Rec 2 - text`.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(recommendation|learning\s+point|lessons?(?:\s+learn[et]d?)?|key\s+learning(?:\s+point)?|good\s+practice(?:\s+example)?|area\s+of\s+good\s+practice|strength)\s*(?:no\.?\s*|number\s+)?(\d{1,3}[a-z]?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b\s*(?:(?:[:.)]|\s[-–—])\s*(.*))?$").unwrap()
+    Regex::new(r"(?i)^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+)?(?:(?P<word>recommendation|rec\.?|learning\s+point|lessons?(?:\s+learn[et]d?)?|key\s+learning(?:\s+point)?|good\s+practice(?:\s+example)?|area\s+of\s+good\s+practice|strength)\s*(?:no\.?\s*|number\s+)?(?P<id>\d{1,3}[a-z]?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)|(?-i:(?P<short>R|LP))(?P<short_id>\d{1,3}[a-z]?))\b\s*(?:(?:[:.)]|\s[-–—])\s*(?P<rest>.*))?$").unwrap()
 });
 
 /// `7.2 The partnership should …`.
@@ -206,16 +207,26 @@ struct Label {
 
 fn parse_label(text: &str) -> Option<Label> {
     let caps = LABEL.captures(text.trim_end())?;
-    let word = caps.get(1)?.as_str().to_lowercase();
-    let category = if word.starts_with("recommendation") {
+    let word = caps
+        .name("word")
+        .or(caps.name("short"))?
+        .as_str()
+        .to_lowercase();
+    let category = if word.starts_with("rec") || word == "r" {
         Category::Recommendation
     } else if word.contains("practice") || word.starts_with("strength") {
         Category::GoodPractice
     } else {
         Category::Learning
     };
-    let id = number_word(&caps[2].to_lowercase());
-    let rest = caps.get(3).filter(|m| !m.as_str().trim().is_empty());
+    let id = number_word(
+        &caps
+            .name("id")
+            .or(caps.name("short_id"))?
+            .as_str()
+            .to_lowercase(),
+    );
+    let rest = caps.name("rest").filter(|m| !m.as_str().trim().is_empty());
     Some(Label {
         category,
         id,
@@ -280,6 +291,8 @@ struct ListState {
     title_line: Option<TitleLine>,
     /// Columns of the last table header row.
     table_header: Option<Vec<String>>,
+    /// The list is someone else's, announced by a lead-in quoting them.
+    quoted_list: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -451,6 +464,7 @@ impl Walk<'_> {
         self.state.lead_in = None;
         self.state.last_item = None;
         self.state.leaf_mode = false;
+        self.state.quoted_list = false;
     }
 
     /// The area in force: a title line's, else the section's.
@@ -591,6 +605,27 @@ impl Walk<'_> {
         if text.ends_with(':') {
             self.end_list();
             self.state.lead_in = Some(i);
+            if self.state.title_line.is_some_and(|t| t.items > 0) {
+                self.state.title_line = None;
+            }
+            // "The review makes the following recommendations:" opens a
+            // list of this review's recommendations wherever it stands;
+            // "The national panel made the following recommendations:" one
+            // that is not harvested, even under a recommendations heading.
+            let announced = list_announced(text);
+            self.state.quoted_list = announced == Some(Announced::Theirs);
+            if let Some(Announced::Ours(category)) = announced {
+                self.state.title_line = Some(TitleLine {
+                    area: Area {
+                        category,
+                        mixed: false,
+                        key_messages: false,
+                        summary: self.areas[p.section].is_some_and(|a| a.summary),
+                        root: p.section,
+                    },
+                    items: 0,
+                });
+            }
             return;
         }
         // Prose that is not a lead-in ends a list, and a title line's list.
@@ -694,6 +729,9 @@ impl Walk<'_> {
 
     fn list_item(&mut self, i: usize, form: Form) {
         let p = &self.paragraphs[i];
+        if self.state.quoted_list {
+            return;
+        }
         let Some(area) = self.area(p.section) else {
             self.end_list();
             return;
@@ -801,6 +839,37 @@ static LEAD_COLUMN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:lead(?:\s+agency)?|agency|owner|responsib\w*|by\s+whom|who)$").unwrap()
 });
 
+/// The category of the list a lead-in announces: "The review makes the
+/// following recommendations:", "These are the key learning points:". Lead-ins
+/// quoting national bodies, earlier reviews or research announce someone
+/// else's list.
+fn list_announced(lead_in: &str) -> Option<Announced> {
+    static ANNOUNCES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:following|these|this|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:key\s+|main\s+|further\s+)?(recommendations?|learning\s+points?|lessons(?:\s+learn[et]d?)?|points\s+of\s+learning)\b[^.]*:$").unwrap()
+    });
+    static SOMEONE_ELSE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:national|previous|earlier|prior|other\s+(?:reviews?|areas?|partnerships?)|ofsted|inspect\w*|government|department|research|triennial|studies|study)\b").unwrap()
+    });
+    let caps = ANNOUNCES.captures(lead_in)?;
+    if SOMEONE_ELSE.is_match(lead_in) {
+        return Some(Announced::Theirs);
+    }
+    Some(Announced::Ours(
+        if caps[1].to_lowercase().starts_with("recommendation") {
+            Category::Recommendation
+        } else {
+            Category::Learning
+        },
+    ))
+}
+
+/// Whose list a lead-in announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Announced {
+    Ours(Category),
+    Theirs,
+}
+
 /// The item number of a table's first cell: `3`, `3.`, `1a`, `R3`,
 /// `Recommendation 3`.
 fn row_number(cell: &str) -> Option<String> {
@@ -850,6 +919,17 @@ mod tests {
         assert_eq!(l.id, "2");
         assert_eq!(l.rest.as_deref(), Some("The police should review."));
         assert!(parse_label("Recommendation 3 was accepted by the board.").is_none());
+        let l = parse_label("8.1 Recommendation 3: The local authority should act.").unwrap();
+        assert_eq!(
+            (l.id.as_str(), l.rest.as_deref()),
+            ("3", Some("The local authority should act."))
+        );
+        let l = parse_label("R4: Police to review the form.").unwrap();
+        assert_eq!((l.category, l.id.as_str()), (Category::Recommendation, "4"));
+        let l = parse_label("LP2 - Professionals need to ask.").unwrap();
+        assert_eq!((l.category, l.id.as_str()), (Category::Learning, "2"));
+        assert!(parse_label("R4 was agreed.").is_none());
+        assert!(parse_label("r4: lower case is not a label").is_none());
         assert!(parse_label("Recommendations").is_none());
     }
 
@@ -888,6 +968,23 @@ mod tests {
         ] {
             assert!(!TITLE_LINE.is_match(t), "{t}");
         }
+    }
+
+    #[test]
+    fn announced_lists() {
+        assert_eq!(
+            list_announced("2.2 The review makes the following recommendations:"),
+            Some(Announced::Ours(Category::Recommendation))
+        );
+        assert_eq!(
+            list_announced("The panel identified three key learning points:"),
+            Some(Announced::Ours(Category::Learning))
+        );
+        assert_eq!(
+            list_announced("The national panel made the following recommendations:"),
+            Some(Announced::Theirs)
+        );
+        assert_eq!(list_announced("The following agencies took part:"), None);
     }
 
     #[test]

@@ -309,24 +309,38 @@ struct Finished {
 /// Drops repeats, numbers, qualifies and builds the items of one list.
 fn finish(drafts: Vec<Draft>, paragraphs: &[Paragraph], sections: &[Section]) -> Vec<Finished> {
     // Repeats: the same id with (nearly) the same text, or an unnumbered
-    // item with the same text as one already seen.
+    // item with the same text as one already seen. A summary's shortened copy
+    // of a numbered item is a repeat of it too, whatever its wording.
     let mut kept: Vec<(Draft, String, Vec<Repeat>)> = Vec::new();
     for d in drafts {
         let text = d.text(paragraphs);
         let duplicate = kept.iter().position(|(k, kt, _)| {
             let same_id = d.written_id.is_some() && d.written_id == k.written_id;
             let unnumbered = d.written_id.is_none() || k.written_id.is_none();
-            (same_id || unnumbered)
-                && similarity::similarity(&text, kt) >= if same_id { 0.8 } else { 0.9 }
+            (same_id && k.summary != d.summary)
+                || ((same_id || unnumbered)
+                    && similarity::at_least(&text, kt, if same_id { 0.8 } else { 0.9 }))
         });
-        match duplicate {
-            Some(k) => kept[k].2.push(Repeat {
-                line: d.line,
-                paragraphs: d.all_paragraphs(),
-            }),
-            None => kept.push((d, text, Vec::new())),
+        let Some(k) = duplicate else {
+            kept.push((d, text, Vec::new()));
+            continue;
+        };
+        let repeat = |d: &Draft| Repeat {
+            line: d.line,
+            paragraphs: d.all_paragraphs(),
+        };
+        if kept[k].0.summary && !d.summary {
+            // The full text set out in the body is the record; the summary
+            // copy before it is the repeat.
+            let (old, _, mut repeats) = std::mem::replace(&mut kept[k], (d, text, Vec::new()));
+            repeats.insert(0, repeat(&old));
+            kept[k].2 = repeats;
+        } else {
+            let r = repeat(&d);
+            kept[k].2.push(r);
         }
     }
+    kept.sort_by_key(|(d, _, _)| d.line);
 
     let mut ids = number(&kept.iter().map(|(d, _, _)| d).collect::<Vec<_>>());
     qualify_restarts(

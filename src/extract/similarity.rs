@@ -21,6 +21,18 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     ratio(&words(a), &words(b))
 }
 
+/// Whether two passages are at least `threshold` alike. Passages whose
+/// lengths alone rule it out are not compared word by word, which keeps long
+/// lists cheap.
+pub fn at_least(a: &str, b: &str, threshold: f64) -> bool {
+    let (wa, wb) = (words(a), words(b));
+    let (short, total) = (wa.len().min(wb.len()), wa.len() + wb.len());
+    if total > 0 && (2 * short) as f64 / (total as f64) < threshold {
+        return false;
+    }
+    ratio(&wa, &wb) >= threshold
+}
+
 /// The gestalt ratio of two word sequences.
 pub fn ratio(a: &[String], b: &[String]) -> f64 {
     let total = a.len() + b.len();
@@ -90,6 +102,12 @@ mod tests {
             "Schools should record every exclusion and share it with the virtual school.",
         );
         assert!(s < 0.3, "{s}");
+    }
+
+    #[test]
+    fn lengths_rule_out_early() {
+        assert!(!at_least("a b c d e f g h", "a b", 0.7));
+        assert!(at_least("a b c d", "a b c d e", 0.7));
     }
 
     #[test]
