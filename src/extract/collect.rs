@@ -643,17 +643,21 @@ impl Walk<'_> {
         };
         match area.category {
             Category::Recommendation if is_instruction_paragraph(text) => {
-                let (id, skip, form) = match PARAGRAPH_NUMBER.captures(text) {
-                    Some(c) => (
-                        Some(c[1].to_owned()),
-                        c.get(0).map_or(0, |m| m.end()),
-                        Form::NumberedParagraph,
-                    ),
-                    None => (None, 0, Form::Paragraph),
+                // `7.2 The partnership should …`: the number is the id.
+                let draft = match PARAGRAPH_NUMBER.captures(p.as_str()) {
+                    Some(c) => {
+                        let mut d = self.new_draft(
+                            i,
+                            area,
+                            area.category,
+                            Some(c[1].to_owned()),
+                            Form::NumberedParagraph,
+                        );
+                        d.pieces = vec![(i, c.get(0).map_or(0, |m| m.end()))];
+                        d
+                    }
+                    None => self.new_draft(i, area, area.category, None, Form::Paragraph),
                 };
-                let mut draft = self.new_draft(i, area, area.category, id, Form::Paragraph);
-                draft.form = form;
-                draft.pieces = vec![(i, skip)];
                 self.drafts.push(draft);
             }
             Category::GoodPractice => {
