@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::corpus::Input;
 use crate::document::{Document, Limits, Parsed};
+use crate::extract;
 use crate::model::{
     ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo, SectionReport, Summary, ThemeSummary,
 };
@@ -110,8 +111,10 @@ pub fn analyse_document(doc: Document, settings: &Settings) -> DocumentReport {
 }
 
 fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> DocumentReport {
-    let kinds = themes::section_kinds(parsed);
+    let extraction = extract::extract(parsed);
+    let kinds = paragraph_kinds(parsed, &extraction);
     let hits = themes::hits(parsed, &settings.rules, &kinds);
+    let records = extract::report::records(&extraction, &parsed.outline);
     DocumentReport {
         path: parsed.doc.path.clone(),
         title: parsed.outline.title.clone(),
@@ -131,11 +134,37 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
             &hits,
             settings.evidence_limit,
         ),
-        recommendations: Vec::new(),
-        learning_points: Vec::new(),
+        recommendations: records.recommendations,
+        learning_points: records.learning_points,
+        summary_learning: records.summary_learning,
+        good_practice: records.good_practice,
         errors: Vec::new(),
         warnings: parsed.doc.warnings.clone(),
     }
+}
+
+/// The kind of text each paragraph is, for rules limited to some kinds: its
+/// section's kind, except that a recommendation, learning point or
+/// good-practice item counts as such wherever it stands (Adam's
+/// recommendations sit inside its analysis section).
+pub fn paragraph_kinds(
+    parsed: &Parsed,
+    extraction: &extract::Extraction,
+) -> Vec<crate::sections::SectionKind> {
+    use crate::sections::SectionKind;
+    let mut kinds = themes::section_kinds(parsed);
+    for (p, record) in extraction.paragraph_kinds() {
+        if let Some(k) = kinds.get_mut(p) {
+            *k = match record {
+                extract::RecordKind::Recommendation => SectionKind::Recommendations,
+                extract::RecordKind::GoodPractice => SectionKind::GoodPractice,
+                extract::RecordKind::LearningPoint
+                | extract::RecordKind::KeyMessage
+                | extract::RecordKind::SummaryLearning => SectionKind::Learning,
+            };
+        }
+    }
+    kinds
 }
 
 /// Wraps document reports into the analysis the JSON contract describes.

@@ -21,6 +21,8 @@ use crate::model::{DocumentReport, SectionReport};
 use crate::report::{self, Format, Sink};
 use crate::rules::{LoadError, RuleSet, RuleSources};
 
+mod records;
+
 /// Exit codes of the contract.
 pub mod exit {
     pub const OK: i32 = 0;
@@ -61,6 +63,10 @@ enum Command {
     Kwic(KwicArgs),
     /// Check drafts: `path:line:column: severity: rule: message` for every finding
     Lint(LintArgs),
+    /// Every recommendation found, one row each, with its addressee
+    Recommendations(records::RecommendationsArgs),
+    /// Every learning point found, one row each (--all adds previews and good practice)
+    Learning(records::LearningArgs),
     /// List the loaded rules, or run every rule's examples
     Rules {
         #[command(subcommand)]
@@ -259,6 +265,8 @@ where
         Command::Rules {
             command: RulesCommand::Test { rules },
         } => cmd_rules_test(rules, stdout),
+        Command::Recommendations(a) => records::cmd_recommendations(&cli, a, stdout, &mut msg),
+        Command::Learning(a) => records::cmd_learning(&cli, a, stdout, &mut msg),
     };
     match result {
         Ok(code) => code,

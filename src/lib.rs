@@ -3,6 +3,7 @@
 //! The modules follow the data: [`corpus`] finds the files, [`document`]
 //! reads and decodes them ([`decode`]), [`layout`] rebuilds their paragraphs
 //! over normalised, position-mapped [`text`], [`sections`] finds the outline,
+//! [`extract`] finds recommendations, learning points and good practice,
 //! [`analyse`] runs the pipeline over a corpus in parallel, [`model`] holds
 //! the results and [`report`] prints them. [`cli`] is the command line.
 
@@ -11,6 +12,7 @@ pub mod cli;
 pub mod corpus;
 pub mod decode;
 pub mod document;
+pub mod extract;
 pub mod kwic;
 pub mod layout;
 pub mod lint;

@@ -53,6 +53,10 @@ pub struct DocumentReport {
     pub themes: Vec<ThemeReport>,
     pub recommendations: Vec<RecommendationReport>,
     pub learning_points: Vec<LearningPointReport>,
+    /// Learning previewed in a summary and set out again later (kind `summary`).
+    pub summary_learning: Vec<LearningPointReport>,
+    /// Good practice and strengths the review lists.
+    pub good_practice: Vec<GoodPracticeReport>,
     /// Why the document could not be analysed; empty when it was.
     pub errors: Vec<String>,
     /// Things the user should know (an encoding guessed, a limit applied).
@@ -103,12 +107,52 @@ pub struct Evidence {
 }
 
 /// A recommendation as numbered in the document.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct RecommendationReport {
     pub id: String,
     pub text: String,
+    /// Normalised addressee (`partnership`, `police`, …; see the README).
     pub addressee: Option<String>,
     pub section: String,
+    pub line: usize,
+    /// The addressee as written ("The local safeguarding children partnership").
+    pub addressee_phrase: Option<String>,
+    /// Where the addressee was read: `text`, `lead-in`, `heading`, `sub-item`, `table`.
+    pub addressee_source: Option<String>,
+    /// Other agencies named as sources of assurance, partners or routes.
+    pub partners: Vec<PartnerReport>,
+    /// Asks for assurance rather than action.
+    pub assurance: bool,
+    /// The sub-heading it sits under ("Practice"), if any.
+    pub group: Option<String>,
+    /// A caption printed with its label, if any.
+    pub title: Option<String>,
+    /// How it is written: `label`, `inline-label`, `list-item`, `table-row`,
+    /// `numbered-paragraph`, `paragraph`.
+    pub form: String,
+    pub end_line: usize,
+    /// Its separate statements, when the item is a label with sub-items.
+    pub leaves: Vec<LeafReport>,
+    /// Lines where it is printed again (a repeated table of recommendations).
+    pub repeated_at: Vec<usize>,
+}
+
+/// A secondary agency of a recommendation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PartnerReport {
+    pub agency: Option<String>,
+    pub phrase: String,
+    /// `assurance-from`, `working-with`, `liaise-with`, `via`, `member`.
+    pub relation: String,
+}
+
+/// One statement of a recommendation made of sub-items.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LeafReport {
+    pub id: String,
+    pub text: String,
+    pub addressee: Option<String>,
+    pub addressee_phrase: Option<String>,
     pub line: usize,
 }
 
@@ -119,6 +163,27 @@ pub struct LearningPointReport {
     pub text: String,
     pub section: String,
     pub line: usize,
+    /// `learning-point`, `key-message`, or `summary` (a preview).
+    pub kind: String,
+    /// Id of the recommendation it restates, if it does.
+    pub restates: Option<String>,
+    pub group: Option<String>,
+    pub title: Option<String>,
+    pub form: String,
+    pub end_line: usize,
+    pub repeated_at: Vec<usize>,
+}
+
+/// A good-practice item or paragraph.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct GoodPracticeReport {
+    pub id: String,
+    pub text: String,
+    pub section: String,
+    pub line: usize,
+    pub group: Option<String>,
+    pub form: String,
+    pub end_line: usize,
 }
 
 /// Totals over all documents.

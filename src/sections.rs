@@ -331,6 +331,7 @@ fn text_candidates(layout: &Layout) -> Vec<Candidate> {
             out.push(c);
         }
     }
+    out.retain(|c| !continues_numbered_list(paragraphs, c.para));
     drop_numbered_lists(&mut out, paragraphs);
     drop_legend_runs(&mut out, paragraphs);
     out
@@ -338,6 +339,34 @@ fn text_candidates(layout: &Layout) -> Vec<Candidate> {
 
 /// Longest line that can be a heading (numbered paragraphs are far longer).
 const MAX_HEADING_CHARS: usize = 160;
+/// A numbered list item that ends like a sentence, next to the item
+/// numbered one less or one more, is an entry of that list however short
+/// ("2. Schools should complete the training." after a long item 1), not a
+/// heading. ("3. Conclusion" after a list of two is still a heading.)
+fn continues_numbered_list(paragraphs: &[Paragraph], i: usize) -> bool {
+    if !paragraphs[i].as_str().trim_end().ends_with(['.', '!', ';']) {
+        return false;
+    }
+    let number = |p: &Paragraph| -> Option<u32> {
+        let m = p.marker.as_ref()?;
+        if p.role != Role::ListItem || m.bullet.is_some() || p.depth > 0 {
+            return None;
+        }
+        m.number.as_deref()?.parse().ok()
+    };
+    let Some(n) = number(&paragraphs[i]) else {
+        return false;
+    };
+    let aside = |p: &&Paragraph| {
+        matches!(
+            p.role,
+            Role::Footnote | Role::PageFurniture | Role::Link | Role::Comment
+        )
+    };
+    let before = paragraphs[..i].iter().rev().find(|p| !aside(p));
+    let after = paragraphs[i + 1..].iter().find(|p| !aside(p));
+    before.and_then(number) == n.checked_sub(1) && n > 1 || after.and_then(number) == Some(n + 1)
+}
 
 fn text_candidate(i: usize, p: &Paragraph, toc: &[(String, bool)]) -> Option<Candidate> {
     if !(p.standalone || p.leads_block) || p.first_line != p.last_line {
@@ -1032,6 +1061,21 @@ mod tests {
         let t = "Introduction\n\nThe following themes have been identified:\n\n- Poor engagement\n\nFigure 1: Numbers of reviews\n\nAge 0-10\n\nWithin two months of this Strategy Meeting, the significant event occurred\n\nAuthor: A. Person\n\nConclusion\n\nThe review ends here with a long sentence that is clearly body text.\n";
         let (o, _) = outline_of(t);
         assert_eq!(tops(&o), [("Introduction", 1), ("Conclusion", 1)]);
+    }
+
+    #[test]
+    fn short_entries_of_a_numbered_list_are_not_headings() {
+        let t = "1. Introduction\n\nThe review was commissioned after a serious incident involving a child.\n\n2. Recommendations\n\n1. The partnership should publish its neglect strategy by the end of the year.\n\n2. Schools should complete the training.\n\n3. Conclusion\n\nThe review ends here with a long sentence that is clearly body text.\n";
+        let (o, _) = outline_of(t);
+        assert_eq!(
+            tops(&o),
+            [
+                ("Introduction", 1),
+                ("Recommendations", 1),
+                ("Conclusion", 1)
+            ]
+        );
+        assert_eq!(o.headings().count(), 3);
     }
 
     #[test]

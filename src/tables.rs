@@ -302,6 +302,7 @@ mod tests {
                     addressee: a.map(str::to_owned),
                     section: "Recommendations".into(),
                     line: 1,
+                    ..RecommendationReport::default()
                 })
                 .collect(),
             ..DocumentReport::default()

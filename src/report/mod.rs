@@ -11,6 +11,7 @@ pub mod html;
 pub mod kwic;
 pub mod lint;
 pub mod markdown;
+pub mod records;
 pub mod rules;
 pub mod table;
 pub mod themes;

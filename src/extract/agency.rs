@@ -1,0 +1,892 @@
+//! Who a recommendation asks to act.
+//!
+//! Owns the addressee vocabulary (a small, documented set of [`Agency`]
+//! codes), finding the grammatical subject at the start of a recommendation
+//! ("LSCP", "The local safeguarding children partnership", "Local NHS
+//! Foundation Trust", "Strategic partners (LSCP and …)"), the addressee a
+//! lead-in or a heading gives ("The Board should be assured that:",
+//! "Recommendations for the partnership"), the secondary agencies a
+//! recommendation names ("seek assurance from X", "working with X", "liaise
+//! with X", "via X") and whether it is assurance-style.
+//!
+//! The subject is only taken from the start of the text: an agency named
+//! later ("… should involve the MACE team") is what the recommendation is
+//! about, not who must act.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The normalised addressees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Agency {
+    /// The local safeguarding children partnership or board (LSCP, LSCB,
+    /// a named partnership such as HSSCP, its sub-groups).
+    Partnership,
+    /// The statutory, safeguarding or strategic partners acting together.
+    StatutoryPartners,
+    Police,
+    /// NHS trusts, ICBs/CCGs, GPs, CAMHS, hospitals, health services.
+    Health,
+    /// The local authority and its children's social care or services.
+    LocalAuthority,
+    /// Schools, academies, PRUs, colleges, education services.
+    Education,
+    YouthJustice,
+    Probation,
+    CommunitySafety,
+    Courts,
+    VoluntarySector,
+    /// Government departments and national bodies (DfE, Home Office, the
+    /// national review panel, Ofsted).
+    National,
+    Practitioners,
+    Managers,
+    /// All agencies, partner agencies, every organisation.
+    AllAgencies,
+}
+
+impl Agency {
+    pub const ALL: [Agency; 15] = [
+        Agency::Partnership,
+        Agency::StatutoryPartners,
+        Agency::Police,
+        Agency::Health,
+        Agency::LocalAuthority,
+        Agency::Education,
+        Agency::YouthJustice,
+        Agency::Probation,
+        Agency::CommunitySafety,
+        Agency::Courts,
+        Agency::VoluntarySector,
+        Agency::National,
+        Agency::Practitioners,
+        Agency::Managers,
+        Agency::AllAgencies,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Agency::Partnership => "partnership",
+            Agency::StatutoryPartners => "statutory-partners",
+            Agency::Police => "police",
+            Agency::Health => "health",
+            Agency::LocalAuthority => "local-authority",
+            Agency::Education => "education",
+            Agency::YouthJustice => "youth-justice",
+            Agency::Probation => "probation",
+            Agency::CommunitySafety => "community-safety",
+            Agency::Courts => "courts",
+            Agency::VoluntarySector => "voluntary-sector",
+            Agency::National => "national",
+            Agency::Practitioners => "practitioners",
+            Agency::Managers => "managers",
+            Agency::AllAgencies => "all-agencies",
+        }
+    }
+}
+
+/// Where an addressee was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddresseeSource {
+    /// The subject of the recommendation's own text.
+    Text,
+    /// A lead-in ending in a colon that introduces a list of items.
+    LeadIn,
+    /// The heading the item sits under ("Recommendations for the police"),
+    /// for items written as bare instructions.
+    Heading,
+    /// The first of the item's sub-items that names one (an item whose own
+    /// text is only a label).
+    SubItem,
+    /// A "lead agency" column of a recommendations table.
+    Table,
+}
+
+impl AddresseeSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AddresseeSource::Text => "text",
+            AddresseeSource::LeadIn => "lead-in",
+            AddresseeSource::Heading => "heading",
+            AddresseeSource::SubItem => "sub-item",
+            AddresseeSource::Table => "table",
+        }
+    }
+}
+
+/// The agency asked to act, with the words the document uses for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressee {
+    pub agency: Agency,
+    /// The phrase as written ("The local safeguarding children partnership").
+    pub phrase: String,
+    pub source: AddresseeSource,
+}
+
+/// How a secondary agency is involved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// "seek (re)assurance from X".
+    AssuranceFrom,
+    /// "working with X", "in partnership with X".
+    WorkingWith,
+    /// "liaise with X".
+    LiaiseWith,
+    /// "via X".
+    Via,
+    /// Named in brackets after the addressee: "Strategic partners (LSCP and
+    /// Community Safety Partnership)".
+    Member,
+}
+
+impl Relation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::AssuranceFrom => "assurance-from",
+            Relation::WorkingWith => "working-with",
+            Relation::LiaiseWith => "liaise-with",
+            Relation::Via => "via",
+            Relation::Member => "member",
+        }
+    }
+}
+
+/// A secondary agency named by a recommendation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partner {
+    /// `None` when the phrase names no agency of the vocabulary.
+    pub agency: Option<Agency>,
+    pub phrase: String,
+    pub relation: Relation,
+}
+
+struct Term {
+    pattern: Regex,
+    agency: Agency,
+}
+
+/// The vocabulary. Each pattern is matched case-insensitively unless it is
+/// written with `(?-i)` (acronyms that are also ordinary words).
+static TERMS: LazyLock<Vec<Term>> = LazyLock::new(|| {
+    let t = |p: &str, agency| Term {
+        pattern: Regex::new(&format!("(?i){p}")).unwrap(),
+        agency,
+    };
+    vec![
+        t(
+            r"\b(?:local\s+)?safeguarding\s+(?:children(?:'s)?\s+)?(?:partnerships?|boards?)\b",
+            Agency::Partnership,
+        ),
+        // LSCP, LSCB, SCP, and named partnerships such as HSSCP or BSCB.
+        t(
+            r"(?-i:\b[A-Z]{0,5}SC[PB]s?\b|\bLCSPs?\b)",
+            Agency::Partnership,
+        ),
+        t(
+            r"\b(?:learning\s+(?:and|&)\s+improvement|sub-?)\s*(?:sub-?)?groups?\b|\bsub-?groups?\b|\bsub-?committees?\b",
+            Agency::Partnership,
+        ),
+        t(
+            r"\b(?:(?:the|three|local|statutory|safeguarding|strategic)\s+)*(?:statutory|safeguarding|strategic)\s+partners\b|\bstatutory\s+(?:agencies|organisations)\b",
+            Agency::StatutoryPartners,
+        ),
+        t(
+            r"\bcommunity\s+safety(?:\s+partnerships?)?\b|(?-i:\bCSPs?\b)",
+            Agency::CommunitySafety,
+        ),
+        t(
+            r"\b(?:strategic\s+|local\s+|multi-agency\s+)?partnerships?\b|\b(?:the\s+)?board\b",
+            Agency::Partnership,
+        ),
+        t(r"\bpolice\b|\bconstabulary\b|(?-i:\bBTP\b)", Agency::Police),
+        t(
+            r"\bNHS\b|\bhealth\b|(?-i:\bICBs?\b|\bCCGs?\b|\bGPs?\b|\bCAMHS\b)|\bintegrated\s+care(?:\s+(?:boards?|systems?|partnerships?))?\b|\bhealth\s+and\s+well-?being\s+boards?\b|\bclinical\s+commissioning\b|\bgeneral\s+practi\w*|\bhospitals?\b|\bmidwi\w+|\bfoundation\s+trusts?\b|\bdesignated\s+(?:nurse|doctor|professional)s?\b",
+            Agency::Health,
+        ),
+        t(
+            r"\blocal\s+authorit(?:y|ies)\b|\bchildren'?s\s+(?:social\s+care|services|social\s+work)\b|\b(?:adult\s+)?social\s+care\b|(?-i:\bCSC\b|\bDCS\b)|\bcouncils?\b|\bdirectors?\s+of\s+children'?s\s+services\b|\bearly\s+help(?:\s+services?)?\b",
+            Agency::LocalAuthority,
+        ),
+        t(
+            r"\beducation\b|\bschools?\b|\bacadem(?:y|ies)\b|(?-i:\bPRU(?:'?s)?\b)|\bpupil\s+referral\s+units?\b|\bcolleges?\b|\balternative\s+provision\b|\bnurser(?:y|ies)\b|\bearly\s+years\b|\bhead\s?teachers?\b|\bdesignated\s+safeguarding\s+leads?\b",
+            Agency::Education,
+        ),
+        t(
+            r"\byouth\s+(?:justice|offending)\b|(?-i:\bYOS\b|\bYOT\b|\bYJS\b)",
+            Agency::YouthJustice,
+        ),
+        t(r"\bprobation\b", Agency::Probation),
+        t(
+            r"\bcourts?\b|\bjudiciary\b|\bmagistrates?\b|\bcafcass\b|\bcrown\s+prosecution\b|(?-i:\bCPS\b)",
+            Agency::Courts,
+        ),
+        t(
+            r"\bvoluntary\b|\bthird\s+sector\b|\bcharit(?:y|ies)\b|(?-i:\bVCSE?\b)",
+            Agency::VoluntarySector,
+        ),
+        t(
+            r"\bdepartment\s+(?:for|of)\s+\w+|(?-i:\bDfE\b|\bDHSC\b|\bCSPRP\b)|\bhome\s+office\b|\b(?:central\s+)?government\b|\bministry\s+of\s+\w+|\b(?:national|child\s+safeguarding\s+practice)\s+(?:review\s+)?panel\b|\bofsted\b|\bsecretary\s+of\s+state\b",
+            Agency::National,
+        ),
+        t(
+            r"\bpractitioners?\b|\bprofessionals?\b|\bfront-?line\s+(?:staff|workers|practitioners)\b|\bstaff\b|\bsocial\s+workers?\b|\bworkers\b",
+            Agency::Practitioners,
+        ),
+        t(
+            r"\bmanagers?\b|\bsupervisors?\b|\b(?:senior\s+)?leaders(?:hip)?\b|\bheads?\s+of\s+service\b",
+            Agency::Managers,
+        ),
+        t(
+            r"\b(?:all\s+|relevant\s+|partner\s+|each\s+|every\s+)+(?:agenc(?:y|ies)|organisations?|organizations?|partners|services)\b|\bagencies\b|\bmulti-?agency\s+partners\b|\bpartners\b",
+            Agency::AllAgencies,
+        ),
+    ]
+});
+
+/// An agency named in `text`: where, and which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mention {
+    start: usize,
+    end: usize,
+    agency: Agency,
+}
+
+/// Every agency mention in `text`, leftmost first (longest at a tie).
+fn mentions(text: &str) -> Vec<Mention> {
+    let mut found: Vec<Mention> = Vec::new();
+    for term in TERMS.iter() {
+        for m in term.pattern.find_iter(text) {
+            found.push(Mention {
+                start: m.start(),
+                end: m.end(),
+                agency: term.agency,
+            });
+        }
+    }
+    found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    // Drop mentions inside an earlier, longer one ("community safety
+    // partnership" is not also a "partnership").
+    let mut out: Vec<Mention> = Vec::new();
+    for m in found {
+        if out.last().is_none_or(|last| m.start >= last.end) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// The first agency named anywhere in a short phrase.
+pub fn agency_in(phrase: &str) -> Option<Agency> {
+    mentions(phrase).first().map(|m| m.agency)
+}
+
+/// Words that may stand before the agency in a subject ("The", "All",
+/// "Local", "the three").
+const SUBJECT_MODIFIERS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "all",
+    "each",
+    "every",
+    "both",
+    "any",
+    "local",
+    "relevant",
+    "respective",
+    "individual",
+    "partner",
+    "three",
+    "key",
+    "named",
+    "lead",
+    "senior",
+    "strategic",
+    "statutory",
+    "area",
+    "district",
+    "county",
+    "regional",
+    "wider",
+    "our",
+    "its",
+    "and",
+    "&",
+    "of",
+    "on",
+    "upon",
+    "-",
+];
+
+/// Verbs that open an instruction written without a subject ("Review the
+/// procedure…", "Ensure that…"): such items take the addressee of their
+/// heading.
+const DIRECTIVE_VERBS: &[&str] = &[
+    "adopt",
+    "agree",
+    "always",
+    "apply",
+    "ask",
+    "assure",
+    "audit",
+    "be",
+    "build",
+    "challenge",
+    "check",
+    "clarify",
+    "collate",
+    "commission",
+    "communicate",
+    "conduct",
+    "confirm",
+    "consider",
+    "continue",
+    "coordinate",
+    "co-ordinate",
+    "create",
+    "define",
+    "deliver",
+    "design",
+    "develop",
+    "disseminate",
+    "embed",
+    "encourage",
+    "engage",
+    "ensure",
+    "escalate",
+    "establish",
+    "evaluate",
+    "examine",
+    "explore",
+    "extend",
+    "facilitate",
+    "give",
+    "hold",
+    "host",
+    "identify",
+    "implement",
+    "improve",
+    "include",
+    "increase",
+    "inform",
+    "introduce",
+    "invest",
+    "issue",
+    "keep",
+    "lead",
+    "maintain",
+    "make",
+    "map",
+    "monitor",
+    "offer",
+    "prioritise",
+    "prioritize",
+    "produce",
+    "promote",
+    "provide",
+    "publish",
+    "raise",
+    "recognise",
+    "recognize",
+    "record",
+    "refer",
+    "reflect",
+    "refresh",
+    "reinforce",
+    "remember",
+    "remind",
+    "request",
+    "require",
+    "review",
+    "revise",
+    "scope",
+    "secure",
+    "seek",
+    "set",
+    "share",
+    "strengthen",
+    "support",
+    "take",
+    "test",
+    "train",
+    "undertake",
+    "update",
+    "use",
+    "utilise",
+    "utilize",
+    "work",
+];
+
+/// `It is recommended that …`, `The review recommends that …`: the
+/// addressee follows.
+static RECOMMEND_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:it\s+is\s+(?:therefore\s+)?recommended\s+that|(?:the|this)\s+(?:review|panel|reviewer|author|lead\s+reviewer|report)s?\s+(?:therefore\s+)?recommends?\s+that|we\s+recommend\s+that|recommend(?:ed|s)?\s+that)\s+").unwrap()
+});
+/// An opening adverbial clause before the subject: "In order to …, the LSCP
+/// should …".
+static OPENING_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:in|following|when|where|to|as|by|given|with|through|within|building|once|after|before|since|for|from|at|on)\b[^,;:]{0,160},\s+").unwrap()
+});
+static LEADING_THAT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:that|for)\s+").unwrap());
+
+/// Whether an item is an instruction without a subject of its own.
+pub fn is_instruction(text: &str) -> bool {
+    let first = text
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+        .to_lowercase();
+    first == "to" || DIRECTIVE_VERBS.contains(&first.as_str())
+}
+
+/// The agency that is the grammatical subject at the start of `text`, if
+/// the subject is one.
+pub fn subject(text: &str) -> Option<(Agency, String)> {
+    let mut rest = text.trim_start();
+    if let Some(m) = RECOMMEND_PREFIX.find(rest) {
+        rest = &rest[m.end()..];
+    } else if let Some(m) = OPENING_CLAUSE.find(rest) {
+        rest = &rest[m.end()..];
+    }
+    if let Some(m) = LEADING_THAT.find(rest) {
+        rest = &rest[m.end()..];
+    }
+    if is_instruction(rest) {
+        return None;
+    }
+    // Only the first clause can hold the subject.
+    let window_end = rest
+        .char_indices()
+        .take(200)
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let window = &rest[..window_end];
+    // The first agency named must open the sentence, after only the words
+    // of its own noun phrase.
+    let m = mentions(window).into_iter().next()?;
+    if !only_modifiers(&window[..m.start]) {
+        return None;
+    }
+    let mut end = m.end + capitalised_run(&window[m.end..]);
+    // A bracket right after the agency belongs to the phrase:
+    // "Strategic partners (LSCP and Community Safety Partnership)".
+    let after = &window[end..];
+    if after.trim_start().starts_with('(') {
+        if let Some(close) = after.find(')') {
+            end += close + 1;
+        }
+    }
+    let phrase = window[..end]
+        .trim()
+        .trim_end_matches([',', ';', ':'])
+        .to_owned();
+    Some((m.agency, phrase))
+}
+
+/// The length of the capitalised words that go on naming the agency after
+/// a mention ("NHS" + " Foundation Trust", "Youth Justice" + " Service").
+fn capitalised_run(after: &str) -> usize {
+    let mut len = 0;
+    let mut rest = after;
+    loop {
+        let trimmed = rest.trim_start_matches(' ');
+        let spaces = rest.len() - trimmed.len();
+        let word_len = trimmed
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '.'))
+            .unwrap_or(trimmed.len());
+        let word = &trimmed[..word_len];
+        let is_name = spaces == 1
+            && word.chars().next().is_some_and(char::is_uppercase)
+            && !matches!(
+                word.to_lowercase().as_str(),
+                "should" | "to" | "must" | "will" | "needs" | "need" | "is" | "are" | "and"
+            );
+        if !is_name {
+            return len;
+        }
+        len += spaces + word_len;
+        rest = &trimmed[word_len..];
+    }
+}
+
+/// Whether the words before a mention may all belong to its noun phrase:
+/// articles, the usual modifiers, and capitalised names ("Hartlepool and
+/// Stockton-on-Tees Safeguarding Children Partnership").
+fn only_modifiers(before: &str) -> bool {
+    let words: Vec<&str> = before.split_whitespace().collect();
+    words.iter().enumerate().all(|(k, w)| {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&' && c != '-');
+        let lower = bare.to_lowercase();
+        if SUBJECT_MODIFIERS.contains(&lower.as_str()) {
+            return true;
+        }
+        // A capitalised word is a name, unless it is a sentence's first
+        // word that opens an instruction.
+        let capitalised = bare.chars().next().is_some_and(char::is_uppercase);
+        capitalised && !(k == 0 && DIRECTIVE_VERBS.contains(&lower.as_str())) && !w.ends_with(',')
+    })
+}
+
+/// The addressee given by a lead-in ("The Board should be assured that:",
+/// "The review recommends that the partnership:", "The following
+/// recommendations are made to the police:").
+pub fn lead_in_addressee(text: &str) -> Option<(Agency, String)> {
+    // "The review makes four recommendations. The Board should be assured
+    // that:": the sentence that runs into the list.
+    let text = text
+        .rmatch_indices(['.', '?', '!'])
+        .find(|&(i, _)| text[i + 1..].starts_with(' '))
+        .map_or(text, |(i, _)| text[i + 1..].trim_start());
+    if let Some(found) = subject(text) {
+        return Some(found);
+    }
+    static MADE_TO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\brecommendations?\b[^:;]*?\b(?:for|to)\s+(.+)$").unwrap()
+    });
+    let caps = MADE_TO.captures(text)?;
+    subject(caps.get(1)?.as_str())
+}
+
+/// The addressee a heading names: "Recommendations for the partnership",
+/// "Police", "Recommendations to health services".
+pub fn heading_addressee(title: &str) -> Option<(Agency, String)> {
+    static FOR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:\d[\d.]*\s+)?(?:(?:key|our|the|single|multi)[\s-]+(?:agency\s+)?)?recommendations?\s+(?:for|to)\s+(.+)$").unwrap()
+    });
+    static AGENCY_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:\d[\d.]*\s+)?(.+?)(?:\s*[-–:]\s*|\s+)?(?:recommendations?)?$").unwrap()
+    });
+    if let Some(caps) = FOR.captures(title.trim()) {
+        return subject(caps.get(1)?.as_str());
+    }
+    // A sub-heading that is only an agency's name.
+    let caps = AGENCY_TITLE.captures(title.trim())?;
+    let name = caps.get(1)?.as_str();
+    let (agency, phrase) = subject(name)?;
+    // The whole title must be the name, not a topic that mentions one.
+    (phrase.len() + 2 >= name.trim_end_matches(['.', ':']).len()).then_some((agency, phrase))
+}
+
+/// Where a secondary agency phrase ends.
+static PHRASE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[,;:.(]|\s(?:to|that|of|should|must|in|on|about|for|regarding|so|which|who|when|where|as|is|are|was|were|will|has|have)\s").unwrap()
+});
+
+static RELATIONS: LazyLock<Vec<(Regex, Relation)>> = LazyLock::new(|| {
+    vec![
+        (
+            Regex::new(r"(?i)\b(?:re)?assurances?\s+from\s+").unwrap(),
+            Relation::AssuranceFrom,
+        ),
+        (
+            Regex::new(r"(?i)\b(?:work(?:s|ing)?\s+(?:together\s+|jointly\s+|closely\s+)?with|in\s+(?:partnership|conjunction|collaboration)\s+with|jointly\s+with)\s+").unwrap(),
+            Relation::WorkingWith,
+        ),
+        (
+            Regex::new(r"(?i)\bliais(?:e|es|ing)\s+with\s+").unwrap(),
+            Relation::LiaiseWith,
+        ),
+        (Regex::new(r"(?i)\bvia\s+").unwrap(), Relation::Via),
+    ]
+});
+
+/// The secondary agencies a recommendation names, in reading order: the
+/// members bracketed after its addressee, then those it seeks assurance
+/// from, works or liaises with, or acts via.
+pub fn partners(text: &str, addressee_phrase: Option<&str>) -> Vec<Partner> {
+    let mut out: Vec<(usize, Partner)> = Vec::new();
+    if let Some(phrase) = addressee_phrase {
+        if let (Some(open), Some(close)) = (phrase.find('('), phrase.rfind(')')) {
+            let inside = &phrase[open + 1..close];
+            for part in inside.split([',', '&']).flat_map(|p| p.split(" and ")) {
+                let part = part.trim();
+                if let Some(agency) = agency_in(part) {
+                    out.push((
+                        open,
+                        Partner {
+                            agency: Some(agency),
+                            phrase: part.to_owned(),
+                            relation: Relation::Member,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    for (pattern, relation) in RELATIONS.iter() {
+        for m in pattern.find_iter(text) {
+            let rest = &text[m.end()..];
+            let end = PHRASE_END.find(rest).map_or(rest.len(), |e| e.start());
+            let phrase = rest[..end].trim();
+            if phrase.is_empty() || phrase.split_whitespace().count() > 12 {
+                continue;
+            }
+            let mut found = mentions(phrase);
+            // "staff within PRU's": the people belong to the organisation.
+            if found
+                .iter()
+                .any(|f| !matches!(f.agency, Agency::Practitioners | Agency::Managers))
+            {
+                found.retain(|f| !matches!(f.agency, Agency::Practitioners | Agency::Managers));
+            }
+            // "working with the family" is how, not with whom: an unknown
+            // phrase is kept only where it must name a body (assurance
+            // from, liaison with, via).
+            if found.is_empty() && *relation != Relation::WorkingWith {
+                out.push((
+                    m.start(),
+                    Partner {
+                        agency: None,
+                        phrase: phrase.to_owned(),
+                        relation: *relation,
+                    },
+                ));
+            }
+            // "safeguarding partners and staff within PRU's": each agency.
+            for f in found {
+                out.push((
+                    m.start() + f.start,
+                    Partner {
+                        agency: Some(f.agency),
+                        phrase: phrase.to_owned(),
+                        relation: *relation,
+                    },
+                ));
+            }
+        }
+    }
+    out.sort_by_key(|(at, _)| *at);
+    let mut seen = Vec::new();
+    out.into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| {
+            let key = (p.agency, p.relation, p.phrase.clone());
+            let new = !seen.contains(&key);
+            seen.push(key);
+            new
+        })
+        .collect()
+}
+
+/// Assurance-style recommendations ask the partnership to be assured rather
+/// than to act (the pattern domain.md §6 notes dominates many reviews).
+pub fn is_assurance(text: &str) -> bool {
+    static ASSURANCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:be|is|are|being)\s+(?:re)?assured\b|\bseek(?:s|ing)?\s+(?:re)?assurances?\b|\b(?:re)?assurances?\s+(?:from|that)\b|\bsatisf(?:y|ies)\s+(?:itself|themselves)\b")
+            .unwrap()
+    });
+    ASSURANCE.is_match(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(text: &str) -> Option<&'static str> {
+        subject(text).map(|(a, _)| a.as_str())
+    }
+
+    #[test]
+    fn subjects_at_the_start() {
+        let cases: &[(&str, Option<&str>, &str)] = &[
+            (
+                "LSCP should be assured that partners act.",
+                Some("partnership"),
+                "LSCP",
+            ),
+            (
+                "The local safeguarding children partnership should seek reassurance from the local Police.",
+                Some("partnership"),
+                "The local safeguarding children partnership",
+            ),
+            (
+                "HSSCP to evaluate the training.",
+                Some("partnership"),
+                "HSSCP",
+            ),
+            (
+                "Local NHS Foundation Trust to undertake a review.",
+                Some("health"),
+                "Local NHS Foundation Trust",
+            ),
+            (
+                "The statutory partners to provide clear leadership.",
+                Some("statutory-partners"),
+                "The statutory partners",
+            ),
+            (
+                "Strategic partners (LSCP and Community Safety Partnership) to agree a response.",
+                Some("statutory-partners"),
+                "Strategic partners (LSCP and Community Safety Partnership)",
+            ),
+            (
+                "Safeguarding partners should ensure that information is shared.",
+                Some("statutory-partners"),
+                "Safeguarding partners",
+            ),
+            (
+                "Local police should review its framework.",
+                Some("police"),
+                "Local police",
+            ),
+            (
+                "Practitioners needs to be able to distinguish fact from hearsay.",
+                Some("practitioners"),
+                "Practitioners",
+            ),
+            (
+                "LSCP, via the Learning and Improvement Group, should raise awareness.",
+                Some("partnership"),
+                "LSCP",
+            ),
+            (
+                "Northshire and Eastvale Safeguarding Children Partnership should publish a strategy.",
+                Some("partnership"),
+                "Northshire and Eastvale Safeguarding Children Partnership",
+            ),
+            (
+                "Children's Social Care must record every referral.",
+                Some("local-authority"),
+                "Children's Social Care",
+            ),
+            (
+                "All agencies should audit their supervision.",
+                Some("all-agencies"),
+                "All agencies",
+            ),
+            (
+                "The Department for Education should revise the guidance.",
+                Some("national"),
+                "The Department for Education",
+            ),
+            (
+                "It is recommended that the Youth Justice Service reviews its screening.",
+                Some("youth-justice"),
+                "the Youth Justice Service",
+            ),
+            (
+                "In light of these findings, schools should update their policies.",
+                Some("education"),
+                "schools",
+            ),
+            (
+                "The local community safety partnership to fund outreach.",
+                Some("community-safety"),
+                "The local community safety partnership",
+            ),
+            // Not subjects: the agency comes after the verb, or the first
+            // words are a topic.
+            (
+                "Strategy Meetings that highlight the risks should involve the MACE team.",
+                None,
+                "",
+            ),
+            ("Children Cared for by the local authority-", None, ""),
+            ("Multi-Agency Criminal Exploitation Team (MACE)", None, ""),
+            ("Ensure the police share intelligence.", None, ""),
+            ("There are potential implications for children.", None, ""),
+        ];
+        for (text, want, phrase) in cases {
+            assert_eq!(code(text), *want, "{text}");
+            if want.is_some() {
+                assert_eq!(subject(text).unwrap().1, *phrase, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn lead_ins_and_headings() {
+        let lead = |t: &str| lead_in_addressee(t).map(|(a, _)| a.as_str());
+        assert_eq!(
+            lead("The Board should be assured that:"),
+            Some("partnership")
+        );
+        assert_eq!(
+            lead("The review makes the following recommendations to the police:"),
+            Some("police")
+        );
+        assert_eq!(lead("The review recommends that:"), None);
+        assert_eq!(
+            lead("The review makes four recommendations. The Board should be assured that:"),
+            Some("partnership")
+        );
+        let head = |t: &str| heading_addressee(t).map(|(a, _)| a.as_str());
+        assert_eq!(
+            head("Recommendations for the partnership"),
+            Some("partnership")
+        );
+        assert_eq!(head("Police"), Some("police"));
+        assert_eq!(head("Health recommendations"), Some("health"));
+        assert_eq!(head("Practice"), None);
+        assert_eq!(head("Summary and Recommendations"), None);
+        assert_eq!(head("Working with schools"), None);
+    }
+
+    #[test]
+    fn secondary_agencies() {
+        let p = partners(
+            "The local safeguarding children partnership, working with the local Police should develop a plan.",
+            Some("The local safeguarding children partnership"),
+        );
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].agency, Some(Agency::Police));
+        assert_eq!(p[0].relation, Relation::WorkingWith);
+        assert_eq!(p[0].phrase, "the local Police");
+
+        let p = partners(
+            "HSSCP to seek assurance from the Police (as the lead partner) that there is a framework.",
+            Some("HSSCP"),
+        );
+        assert_eq!(
+            (p[0].agency, p[0].relation),
+            (Some(Agency::Police), Relation::AssuranceFrom)
+        );
+
+        let p = partners(
+            "Strategic partners (LSCP and Community Safety Partnership) to agree a response.",
+            Some("Strategic partners (LSCP and Community Safety Partnership)"),
+        );
+        let got: Vec<_> = p.iter().map(|p| (p.agency, p.relation)).collect();
+        assert_eq!(
+            got,
+            [
+                (Some(Agency::Partnership), Relation::Member),
+                (Some(Agency::CommunitySafety), Relation::Member)
+            ]
+        );
+
+        let p = partners(
+            "LSCP, via the Learning and Improvement Group, should raise awareness.",
+            Some("LSCP"),
+        );
+        assert_eq!(
+            (p[0].agency, p[0].relation),
+            (Some(Agency::Partnership), Relation::Via)
+        );
+
+        let p = partners(
+            "The partnership to work with safeguarding partners and staff within PRU's to establish the extent.",
+            Some("The partnership"),
+        );
+        let got: Vec<_> = p.iter().map(|p| p.agency).collect();
+        assert_eq!(
+            got,
+            [Some(Agency::StatutoryPartners), Some(Agency::Education)]
+        );
+    }
+
+    #[test]
+    fn assurance_style() {
+        assert!(is_assurance("LSCP should be assured that agencies act."));
+        assert!(is_assurance(
+            "HSSCP to seek assurance that MACE decisions are sound."
+        ));
+        assert!(is_assurance(
+            "The partnership should seek reassurance from the police."
+        ));
+        assert!(!is_assurance("HSSCP to evaluate the training."));
+    }
+}
