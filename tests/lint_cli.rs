@@ -247,3 +247,78 @@ fn standard_input_is_linted() {
         stdout(&o)
     );
 }
+
+#[test]
+fn record_checks_flag_addressee_vagueness_duplicates_and_unanswered_learning() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = "\
+Child Z: a learning review
+
+Learning points
+
+- Schools did not share attendance concerns with children's social care when the child stopped attending.
+- Housing officers were not aware of the risks to tenants from county lines networks and cuckooing.
+
+Recommendations
+
+Recommendation 1
+
+The partnership should seek assurance that schools share attendance concerns with children's social care.
+
+Recommendation 2
+
+Strategy meetings to be held within five working days of a referral.
+
+Recommendation 3
+
+The partnership should seek assurance that schools share attendance concerns with children's social care promptly.
+
+Recommendation 4
+
+The partnership should audit how schools share attendance concerns with children's social care and report to the board by March 2026.
+";
+    fs::write(dir.path().join("draft.txt"), draft).unwrap();
+    let o = lint(dir.path(), &["--format", "json", "--fail-on", "error"]);
+    assert_code(&o, 0);
+    let report: LintJson = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<(&str, u64, u64, &str)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.as_str(), d.line, d.column, d.severity.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("learning-without-recommendation", 6, 1, "info"),
+            ("recommendation-vague", 10, 1, "info"),
+            ("recommendation-no-addressee", 14, 1, "warning"),
+            ("recommendation-duplicate", 18, 1, "warning"),
+            ("recommendation-vague", 18, 1, "info"),
+        ],
+        "{:#?}",
+        report.diagnostics
+    );
+    let dup = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "recommendation-duplicate")
+        .unwrap();
+    assert_eq!(
+        dup.message,
+        "recommendation 3 says the same as recommendation 1 (line 10)"
+    );
+    // Each check is switched off by name like any rule.
+    fs::write(
+        dir.path().join("revlens.toml"),
+        "disable = [\"recommendation-vague\", \"learning-without-recommendation\"]\n",
+    )
+    .unwrap();
+    let o = lint(dir.path(), &["--format", "json"]);
+    let report: LintJson = serde_json::from_str(&stdout(&o)).unwrap();
+    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert_eq!(
+        rules,
+        ["recommendation-no-addressee", "recommendation-duplicate"]
+    );
+    assert_code(&o, 1);
+}

@@ -7,6 +7,7 @@
 //! switched off by the project's `revlens.toml` ([`config`]) or by comment
 //! lines in the draft ([`directives`]).
 
+pub mod checks;
 pub mod config;
 pub mod directives;
 
@@ -23,7 +24,8 @@ pub use directives::Directives;
 /// The diagnostics of one document, sorted by position.
 pub fn lint(parsed: &Parsed, rules: &RuleSet, config: &LintConfig) -> Vec<Diagnostic> {
     let directives = Directives::read(&parsed.doc.text, parsed.doc.flavour);
-    let kinds = themes::section_kinds(parsed);
+    let extraction = crate::extract::extract(parsed);
+    let kinds = crate::analyse::paragraph_kinds(parsed, &extraction);
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for hit in themes::hits(parsed, rules, &kinds) {
@@ -68,6 +70,15 @@ pub fn lint(parsed: &Parsed, rules: &RuleSet, config: &LintConfig) -> Vec<Diagno
             suggestion: rule.suggestion.clone(),
             excerpt: line_text(&parsed.doc.text, &parsed.doc.lines, from.line),
         });
+    }
+    for mut d in checks::check(parsed, &extraction) {
+        if config.disable.iter().any(|x| x == &d.rule) || directives.disables(&d.rule, d.line) {
+            continue;
+        }
+        if let Some(sev) = config.severity.get(&d.rule) {
+            d.severity = *sev;
+        }
+        out.push(d);
     }
     out.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
     out

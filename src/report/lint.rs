@@ -91,6 +91,19 @@ pub fn write_config(w: &mut dyn Write, config: &LintConfig, rules: &RuleSet) -> 
         rules.files.len(),
         rules.fingerprint.get(..12).unwrap_or("")
     )?;
+    writeln!(w, "\n# checks of recommendations and learning")?;
+    for c in crate::lint::checks::CHECKS {
+        let off = config.disable.iter().any(|d| d == c.id);
+        let sev = config.severity.get(c.id).copied().unwrap_or(c.severity);
+        writeln!(
+            w,
+            "# {:<48} {:<8} {}",
+            c.id,
+            sev.as_str(),
+            if off { "off" } else { "on" }
+        )?;
+    }
+    writeln!(w, "\n# lint rules")?;
     for r in rules.rules.iter().filter(|r| r.lint) {
         let off = config.disable.iter().any(|d| d == &r.id || d == &r.theme);
         let sev = config
