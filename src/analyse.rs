@@ -6,7 +6,6 @@
 //! whatever the number of threads. A document that cannot be read becomes a
 //! report with `errors` filled in; it never stops the run.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -14,9 +13,7 @@ use rayon::prelude::*;
 use crate::corpus::Input;
 use crate::document::{Document, Limits, Parsed};
 use crate::extract;
-use crate::model::{
-    ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo, SectionReport, Summary, ThemeSummary,
-};
+use crate::model::{ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo, SectionReport};
 use crate::rules::RuleSet;
 use crate::{metadata, tables, themes};
 
@@ -40,6 +37,84 @@ impl Default for Settings {
             evidence_limit: None,
         }
     }
+}
+
+/// Documents analysed together before their reports are handed on: enough
+/// to keep every core busy, few enough that memory stays flat however large
+/// the corpus.
+const CHUNK: usize = 128;
+
+/// Worker threads for a run: rayon's global pool, or one of `jobs` threads.
+pub struct Workers(Option<rayon::ThreadPool>);
+
+impl Workers {
+    pub fn new(jobs: Option<usize>) -> Workers {
+        Workers(jobs.and_then(|n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .ok()
+        }))
+    }
+
+    /// Runs `f` on these workers.
+    pub fn run<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        match &self.0 {
+            Some(pool) => pool.install(f),
+            None => f(),
+        }
+    }
+}
+
+/// Analyses `inputs` in parallel and hands each report to `consume` in input
+/// order (inputs come sorted by path), a chunk at a time: only one chunk of
+/// reports is held at once. Paths that could not be walked are handed on as
+/// reports with errors, in their place by path.
+pub fn stream(
+    inputs: &[Input],
+    unwalkable: &[crate::corpus::WalkError],
+    settings: &Settings,
+    on_done: &(dyn Fn() + Sync),
+    mut consume: impl FnMut(DocumentReport) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    enum Work<'a> {
+        Read(&'a Input),
+        Unwalkable(&'a crate::corpus::WalkError),
+    }
+    let mut work: Vec<(&str, Work)> = inputs
+        .iter()
+        .map(|i| (i.display.as_str(), Work::Read(i)))
+        .collect();
+    work.extend(
+        unwalkable
+            .iter()
+            .map(|e| (e.path.as_str(), Work::Unwalkable(e))),
+    );
+    work.sort_by(|a, b| a.0.cmp(b.0));
+    let workers = Workers::new(settings.jobs);
+    for chunk in work.chunks(CHUNK) {
+        let reports: Vec<DocumentReport> = workers.run(|| {
+            chunk
+                .par_iter()
+                .map(|(_, w)| match w {
+                    Work::Read(input) => {
+                        let r = analyse_input(input, settings);
+                        on_done();
+                        r
+                    }
+                    Work::Unwalkable(e) => DocumentReport {
+                        path: e.path.clone(),
+                        errors: vec![e.message.clone()],
+                        ..DocumentReport::default()
+                    },
+                })
+                .collect()
+        });
+        for r in reports {
+            consume(r)?;
+        }
+    }
+    Ok(())
 }
 
 /// Analyses every input, in parallel, returning reports in input order.
@@ -78,16 +153,7 @@ pub fn map_inputs<T: Send>(
 
 /// Runs `f` on a pool of `jobs` threads (the global pool when `None`).
 pub fn run_in_pool<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -> T {
-    match jobs {
-        Some(n) => match rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-        {
-            Ok(pool) => pool.install(f),
-            Err(_) => f(),
-        },
-        None => f(),
-    }
+    Workers::new(jobs).run(f)
 }
 
 /// Analyses one input; read errors end up in the report.
@@ -169,39 +235,26 @@ pub fn paragraph_kinds(
 
 /// Wraps document reports into the analysis the JSON contract describes.
 pub fn assemble(documents: Vec<DocumentReport>, rules: &RuleSet, skipped_files: usize) -> Analysis {
-    let mut totals: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut acc = tables::Accumulator::new(&rules.themes());
     for d in &documents {
-        for t in &d.themes {
-            let e = totals.entry(t.id.as_str()).or_default();
-            e.0 += 1;
-            e.1 += t.hits;
-        }
+        acc.add(d);
     }
-    let themes = totals
-        .into_iter()
-        .map(|(id, (documents, hits))| ThemeSummary {
-            id: id.to_owned(),
-            documents,
-            hits,
-        })
-        .collect();
-    let summary = Summary {
-        documents: documents.len(),
-        themes,
-    };
-    let tables = tables::tabulate(&documents, &rules.themes(), |t| {
-        rules.category(t).map(str::to_owned)
-    });
+    let (summary, tables) = acc.finish(|t| rules.category(t).map(str::to_owned));
     Analysis {
         schema: ANALYSIS_SCHEMA.to_owned(),
         revlens_version: env!("CARGO_PKG_VERSION").to_owned(),
-        ruleset: RulesetInfo {
-            rules: rules.rules.len(),
-            fingerprint: rules.fingerprint.clone(),
-        },
+        ruleset: ruleset_info(rules),
         documents,
         summary,
         tables,
         skipped_files,
+    }
+}
+
+/// What the output says about the rules that produced it.
+pub fn ruleset_info(rules: &RuleSet) -> RulesetInfo {
+    RulesetInfo {
+        rules: rules.rules.len(),
+        fingerprint: rules.fingerprint.clone(),
     }
 }

@@ -594,6 +594,36 @@ fn cmd_kwic(cli: &Cli, a: &KwicArgs, stdout: &mut dyn Write, msg: &mut Messages)
     Ok(code)
 }
 
+/// Walks `paths` and streams every document's report, in path order, to
+/// `consume` (paths that could not be walked come as reports with errors).
+/// Problems are told on standard error as they come. Returns the number of
+/// skipped files and the exit code.
+fn stream_paths(
+    paths: &[PathBuf],
+    settings: &Settings,
+    msg: &mut Messages,
+    mut consume: impl FnMut(DocumentReport) -> Result<()>,
+) -> Result<(usize, i32)> {
+    let found = discover_inputs(paths, msg)?;
+    let bar = progress_bar(found.inputs.len(), msg.quiet);
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let mut code = exit::OK;
+    analyse::stream(&found.inputs, &found.errors, settings, &tick, |report| {
+        if report_problems(std::slice::from_ref(&report), msg) != exit::OK {
+            code = exit::UNREADABLE;
+        }
+        consume(report)
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok((found.skipped, code))
+}
+
 fn cmd_analyse(
     cli: &Cli,
     a: &AnalyseArgs,
@@ -619,16 +649,48 @@ fn cmd_analyse(
         rules: rules.clone(),
         evidence_limit: a.max_evidence,
     };
-    let (reports, skipped, code) = analyse_paths(&a.paths, &settings, msg)?;
-    let analysis = analyse::assemble(reports, &rules, skipped);
-    let w = sink.writer();
-    match a.output.format {
-        Format::Json => report::write_json(w, &analysis)?,
-        Format::Csv => report::csv::write_analysis(w, &analysis)?,
-        Format::Markdown => report::markdown::write(w, &analysis)?,
-        Format::Html => report::html::write(w, &analysis)?,
-        Format::Table => report::table::write_analysis(w, &analysis)?,
-    }
+    let mut acc = crate::tables::Accumulator::new(&rules.themes());
+    let category = |t: &str| rules.category(t).map(str::to_owned);
+    let code = match a.output.format {
+        // The machine formats are written a document at a time: memory stays
+        // flat however large the corpus.
+        Format::Json => {
+            let mut out =
+                report::json::AnalysisWriter::begin(sink.writer(), &analyse::ruleset_info(&rules))?;
+            let (skipped, code) = stream_paths(&a.paths, &settings, msg, |d| {
+                acc.add(&d);
+                Ok(out.document(&d)?)
+            })?;
+            let (summary, tables) = acc.finish(category);
+            out.finish(&summary, &tables, skipped)?;
+            code
+        }
+        Format::Csv => {
+            let mut out = report::csv::AnalysisCsv::begin(sink.writer())?;
+            let (_, code) = stream_paths(&a.paths, &settings, msg, |d| out.row(&d))?;
+            out.finish()?;
+            code
+        }
+        Format::Table => {
+            let mut lines = Vec::new();
+            let (_, code) = stream_paths(&a.paths, &settings, msg, |d| {
+                lines.push(report::table::DocumentLine::of(&d));
+                Ok(())
+            })?;
+            report::table::write_analysis(sink.writer(), &lines)?;
+            code
+        }
+        // The reports show every document's evidence, so they hold them all.
+        Format::Markdown | Format::Html => {
+            let (reports, skipped, code) = analyse_paths(&a.paths, &settings, msg)?;
+            let analysis = analyse::assemble(reports, &rules, skipped);
+            match a.output.format {
+                Format::Markdown => report::markdown::write(sink.writer(), &analysis)?,
+                _ => report::html::write(sink.writer(), &analysis)?,
+            }
+            code
+        }
+    };
     sink.finish()?;
     Ok(code)
 }
@@ -653,13 +715,38 @@ fn cmd_themes(
         rules: rules.clone(),
         evidence_limit: Some(0),
     };
-    let (reports, _, code) = analyse_paths(&a.paths, &settings, msg)?;
-    let w = sink.writer();
-    match a.output.format {
-        Format::Json => report::themes::write_json(w, &reports, &rules)?,
-        Format::Csv => report::themes::write_csv(w, &reports, &rules)?,
-        _ => report::themes::write_table(w, &reports, &rules)?,
-    }
+    let themes = rules.themes();
+    let mut acc = crate::tables::Accumulator::new(&themes);
+    let category = |t: &str| rules.category(t).map(str::to_owned);
+    let code = match a.output.format {
+        Format::Csv => {
+            let mut out = report::themes::ThemesCsv::begin(sink.writer(), &themes)?;
+            let (_, code) = stream_paths(&a.paths, &settings, msg, |d| out.row(&d))?;
+            out.finish()?;
+            code
+        }
+        Format::Json => {
+            let mut out = report::themes::ThemesJson::begin(
+                sink.writer(),
+                &analyse::ruleset_info(&rules),
+                &themes,
+            )?;
+            let (_, code) = stream_paths(&a.paths, &settings, msg, |d| {
+                acc.add(&d);
+                out.document(&d)
+            })?;
+            out.finish(&acc.finish(category).1)?;
+            code
+        }
+        _ => {
+            let (_, code) = stream_paths(&a.paths, &settings, msg, |d| {
+                acc.add(&d);
+                Ok(())
+            })?;
+            report::themes::write_table(sink.writer(), &acc.finish(category).1)?;
+            code
+        }
+    };
     sink.finish()?;
     Ok(code)
 }

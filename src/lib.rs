@@ -13,6 +13,8 @@ pub mod corpus;
 pub mod decode;
 pub mod document;
 pub mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod kwic;
 pub mod layout;
 pub mod lint;

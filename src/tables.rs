@@ -7,11 +7,11 @@
 //! recommendations by addressee. Pure: every number here is a count over
 //! [`DocumentReport`]s, so each can be traced back to its evidence.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::DocumentReport;
+use crate::model::{DocumentReport, Summary, ThemeSummary};
 use crate::sections::SectionKind;
 
 /// All cross-document tables.
@@ -104,164 +104,264 @@ pub struct AddresseeRow {
     pub documents: usize,
 }
 
-/// Tabulates readable documents; `themes` lists the theme ids of the rule
-/// set (so the matrix has a column for every theme), `category` names their
-/// categories.
+/// Collects what the tables need from each document, one document at a
+/// time, so a corpus of any size is tabulated without holding its documents:
+/// per document only its path, year, theme counts and addressees are kept.
+#[derive(Debug, Default)]
+pub struct Accumulator {
+    themes: Vec<String>,
+    index: HashMap<String, usize>,
+    rows: Vec<Row>,
+    unreadable: usize,
+}
+
+#[derive(Debug)]
+struct Row {
+    path: String,
+    year: Option<u16>,
+    /// (theme index, hits), themes with hits only.
+    hits: Vec<(usize, usize)>,
+    /// (theme index, section kind, hits).
+    kinds: Vec<(usize, SectionKind, usize)>,
+    addressees: Vec<Option<String>>,
+}
+
+impl Accumulator {
+    /// `themes` lists the theme ids of the rule set, so the matrix has a
+    /// column for every theme even where no document has it.
+    pub fn new(themes: &[&str]) -> Accumulator {
+        let mut acc = Accumulator::default();
+        for t in themes {
+            acc.theme_index(t);
+        }
+        acc
+    }
+
+    fn theme_index(&mut self, id: &str) -> usize {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        self.themes.push(id.to_owned());
+        self.index.insert(id.to_owned(), self.themes.len() - 1);
+        self.themes.len() - 1
+    }
+
+    /// Takes in one document's report.
+    pub fn add(&mut self, d: &DocumentReport) {
+        if !d.errors.is_empty() {
+            self.unreadable += 1;
+            return;
+        }
+        let mut hits = Vec::with_capacity(d.themes.len());
+        let mut kinds = Vec::new();
+        for t in d.themes.iter().filter(|t| t.hits > 0) {
+            let i = self.theme_index(&t.id);
+            hits.push((i, t.hits));
+            kinds.extend(t.by_section_kind.iter().map(|(k, n)| (i, *k, *n)));
+        }
+        self.rows.push(Row {
+            path: d.path.clone(),
+            year: d.metadata.year,
+            hits,
+            kinds,
+            addressees: d
+                .recommendations
+                .iter()
+                .map(|r| r.addressee.clone())
+                .collect(),
+        });
+    }
+
+    /// The summary and tables of everything added; `category` names the
+    /// category of a theme.
+    pub fn finish(self, category: impl Fn(&str) -> Option<String>) -> (Summary, Tables) {
+        let n = self.rows.len();
+        // Columns in theme-id order.
+        let mut order: Vec<usize> = (0..self.themes.len()).collect();
+        order.sort_by(|&a, &b| self.themes[a].cmp(&self.themes[b]));
+        let mut column = vec![0; self.themes.len()];
+        for (c, &t) in order.iter().enumerate() {
+            column[t] = c;
+        }
+        let theme_ids: Vec<String> = order.iter().map(|&t| self.themes[t].clone()).collect();
+        let mut docs_with: Vec<Vec<usize>> = vec![Vec::new(); theme_ids.len()];
+        let mut hit_totals = vec![0usize; theme_ids.len()];
+        let mut kind_totals: Vec<BTreeMap<SectionKind, usize>> =
+            vec![BTreeMap::new(); theme_ids.len()];
+        let mut matrix_rows = Vec::with_capacity(n);
+        for (r, row) in self.rows.iter().enumerate() {
+            let mut cells = vec![0; theme_ids.len()];
+            for &(t, h) in &row.hits {
+                let c = column[t];
+                cells[c] = h;
+                docs_with[c].push(r);
+                hit_totals[c] += h;
+            }
+            for &(t, k, h) in &row.kinds {
+                *kind_totals[column[t]].entry(k).or_default() += h;
+            }
+            matrix_rows.push(MatrixRow {
+                path: row.path.clone(),
+                hits: cells,
+            });
+        }
+
+        let mut prevalence: Vec<Prevalence> = theme_ids
+            .iter()
+            .enumerate()
+            .map(|(c, t)| Prevalence {
+                theme: t.clone(),
+                category: category(t),
+                documents: docs_with[c].len(),
+                share: if n == 0 {
+                    0.0
+                } else {
+                    docs_with[c].len() as f64 / n as f64
+                },
+                hits: hit_totals[c],
+            })
+            .collect();
+        prevalence.sort_by(|a, b| {
+            b.documents
+                .cmp(&a.documents)
+                .then(b.hits.cmp(&a.hits))
+                .then(a.theme.cmp(&b.theme))
+        });
+
+        let mut cooccurrence = Vec::new();
+        for a in 0..theme_ids.len() {
+            for b in a + 1..theme_ids.len() {
+                let both = sorted_intersection(&docs_with[a], &docs_with[b]);
+                if both > 0 {
+                    let either = docs_with[a].len() + docs_with[b].len() - both;
+                    cooccurrence.push(Pair {
+                        a: theme_ids[a].clone(),
+                        b: theme_ids[b].clone(),
+                        documents: both,
+                        overlap: both as f64 / either as f64,
+                    });
+                }
+            }
+        }
+        cooccurrence.sort_by(|x, y| {
+            y.documents
+                .cmp(&x.documents)
+                .then(y.overlap.total_cmp(&x.overlap))
+                .then((&x.a, &x.b).cmp(&(&y.a, &y.b)))
+        });
+
+        let by_section_kind = theme_ids
+            .iter()
+            .zip(kind_totals)
+            .filter(|(_, hits)| !hits.is_empty())
+            .map(|(t, hits)| ThemeBySectionKind {
+                theme: t.clone(),
+                kinds: hits.keys().copied().collect(),
+                hits,
+            })
+            .collect();
+
+        let mut years: BTreeMap<Option<u16>, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
+        for row in &self.rows {
+            let entry = years.entry(row.year).or_default();
+            entry.0 += 1;
+            for &(t, _) in &row.hits {
+                *entry.1.entry(self.themes[t].clone()).or_default() += 1;
+            }
+        }
+        let by_year = years
+            .into_iter()
+            .map(|(year, (documents, themes))| YearRow {
+                year,
+                documents,
+                themes,
+            })
+            .collect();
+
+        let mut addressed: BTreeMap<Option<String>, (usize, usize)> = BTreeMap::new();
+        for row in &self.rows {
+            let mut seen_here: Vec<&Option<String>> = Vec::new();
+            for a in &row.addressees {
+                let e = addressed.entry(a.clone()).or_default();
+                e.0 += 1;
+                if !seen_here.contains(&a) {
+                    seen_here.push(a);
+                    e.1 += 1;
+                }
+            }
+        }
+        let mut addressees: Vec<AddresseeRow> = addressed
+            .into_iter()
+            .map(|(addressee, (recommendations, documents))| AddresseeRow {
+                addressee,
+                recommendations,
+                documents,
+            })
+            .collect();
+        addressees.sort_by(|a, b| {
+            b.recommendations
+                .cmp(&a.recommendations)
+                .then(a.addressee.cmp(&b.addressee))
+        });
+
+        let mut summary_themes: Vec<ThemeSummary> = prevalence
+            .iter()
+            .filter(|p| p.documents > 0)
+            .map(|p| ThemeSummary {
+                id: p.theme.clone(),
+                documents: p.documents,
+                hits: p.hits,
+            })
+            .collect();
+        summary_themes.sort_by(|a, b| a.id.cmp(&b.id));
+        let summary = Summary {
+            documents: n + self.unreadable,
+            themes: summary_themes,
+        };
+        let tables = Tables {
+            documents: n,
+            prevalence,
+            matrix: Matrix {
+                themes: theme_ids,
+                rows: matrix_rows,
+            },
+            cooccurrence,
+            by_section_kind,
+            by_year,
+            addressees,
+        };
+        (summary, tables)
+    }
+}
+
+/// Number of values two sorted lists share.
+fn sorted_intersection(a: &[usize], b: &[usize]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Tabulates documents held in memory (see [`Accumulator`] for a stream).
 pub fn tabulate(
     docs: &[DocumentReport],
     themes: &[&str],
     category: impl Fn(&str) -> Option<String>,
 ) -> Tables {
-    let readable: Vec<&DocumentReport> = docs.iter().filter(|d| d.errors.is_empty()).collect();
-    let n = readable.len();
-    let hits_of =
-        |d: &DocumentReport, t: &str| d.themes.iter().find(|x| x.id == t).map_or(0, |x| x.hits);
-    // Themes found but not in the list (rules removed since?) still count.
-    let mut theme_ids: Vec<String> = themes.iter().map(|t| (*t).to_owned()).collect();
-    for d in &readable {
-        for t in &d.themes {
-            if !theme_ids.contains(&t.id) {
-                theme_ids.push(t.id.clone());
-            }
-        }
+    let mut acc = Accumulator::new(themes);
+    for d in docs {
+        acc.add(d);
     }
-    theme_ids.sort();
-
-    let with_theme: BTreeMap<&str, BTreeSet<usize>> = theme_ids
-        .iter()
-        .map(|t| {
-            (
-                t.as_str(),
-                (0..n).filter(|&i| hits_of(readable[i], t) > 0).collect(),
-            )
-        })
-        .collect();
-
-    let mut prevalence: Vec<Prevalence> = theme_ids
-        .iter()
-        .map(|t| {
-            let documents = with_theme[t.as_str()].len();
-            Prevalence {
-                theme: t.clone(),
-                category: category(t),
-                documents,
-                share: if n == 0 {
-                    0.0
-                } else {
-                    documents as f64 / n as f64
-                },
-                hits: readable.iter().map(|d| hits_of(d, t)).sum(),
-            }
-        })
-        .collect();
-    prevalence.sort_by(|a, b| {
-        b.documents
-            .cmp(&a.documents)
-            .then(b.hits.cmp(&a.hits))
-            .then(a.theme.cmp(&b.theme))
-    });
-
-    let matrix = Matrix {
-        themes: theme_ids.clone(),
-        rows: readable
-            .iter()
-            .map(|d| MatrixRow {
-                path: d.path.clone(),
-                hits: theme_ids.iter().map(|t| hits_of(d, t)).collect(),
-            })
-            .collect(),
-    };
-
-    let mut cooccurrence = Vec::new();
-    for (i, a) in theme_ids.iter().enumerate() {
-        for b in &theme_ids[i + 1..] {
-            let (sa, sb) = (&with_theme[a.as_str()], &with_theme[b.as_str()]);
-            let both = sa.intersection(sb).count();
-            if both > 0 {
-                let either = sa.union(sb).count();
-                cooccurrence.push(Pair {
-                    a: a.clone(),
-                    b: b.clone(),
-                    documents: both,
-                    overlap: both as f64 / either as f64,
-                });
-            }
-        }
-    }
-    cooccurrence.sort_by(|x, y| {
-        y.documents
-            .cmp(&x.documents)
-            .then(y.overlap.total_cmp(&x.overlap))
-            .then((&x.a, &x.b).cmp(&(&y.a, &y.b)))
-    });
-
-    let by_section_kind = theme_ids
-        .iter()
-        .filter_map(|t| {
-            let mut hits: BTreeMap<SectionKind, usize> = BTreeMap::new();
-            for d in &readable {
-                if let Some(x) = d.themes.iter().find(|x| &x.id == t) {
-                    for (k, v) in &x.by_section_kind {
-                        *hits.entry(*k).or_default() += v;
-                    }
-                }
-            }
-            (!hits.is_empty()).then(|| ThemeBySectionKind {
-                theme: t.clone(),
-                kinds: hits.keys().copied().collect(),
-                hits,
-            })
-        })
-        .collect();
-
-    let mut years: BTreeMap<Option<u16>, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
-    for d in &readable {
-        let row = years.entry(d.metadata.year).or_default();
-        row.0 += 1;
-        for t in d.themes.iter().filter(|t| t.hits > 0) {
-            *row.1.entry(t.id.clone()).or_default() += 1;
-        }
-    }
-    let by_year = years
-        .into_iter()
-        .map(|(year, (documents, themes))| YearRow {
-            year,
-            documents,
-            themes,
-        })
-        .collect();
-
-    let mut addressed: BTreeMap<Option<String>, (usize, BTreeSet<usize>)> = BTreeMap::new();
-    for (i, d) in readable.iter().enumerate() {
-        for r in &d.recommendations {
-            let e = addressed.entry(r.addressee.clone()).or_default();
-            e.0 += 1;
-            e.1.insert(i);
-        }
-    }
-    let mut addressees: Vec<AddresseeRow> = addressed
-        .into_iter()
-        .map(|(addressee, (recommendations, docs))| AddresseeRow {
-            addressee,
-            recommendations,
-            documents: docs.len(),
-        })
-        .collect();
-    addressees.sort_by(|a, b| {
-        b.recommendations
-            .cmp(&a.recommendations)
-            .then(a.addressee.cmp(&b.addressee))
-    });
-
-    Tables {
-        documents: n,
-        prevalence,
-        matrix,
-        cooccurrence,
-        by_section_kind,
-        by_year,
-        addressees,
-    }
+    acc.finish(category).1
 }
 
 #[cfg(test)]

@@ -297,3 +297,48 @@ fn output_file_is_written_whole_and_checked_first() {
         stderr(&o)
     );
 }
+
+#[test]
+fn streamed_json_is_exactly_the_whole_analysis() {
+    use revlens::analyse::{self, Settings};
+    use revlens::rules::{RuleSet, RuleSources};
+    use std::sync::Arc;
+
+    let o = revlens(&[
+        "analyse",
+        "corpus",
+        "tests/fixtures/no_headings.txt",
+        "missing.txt",
+        "--format",
+        "json",
+    ]);
+    assert_code(&o, 3);
+    let rules = Arc::new(RuleSet::load(&RuleSources::default()).unwrap());
+    let paths = [
+        root().join("corpus"),
+        root().join("tests/fixtures/no_headings.txt"),
+        root().join("missing.txt"),
+    ];
+    let found = revlens::corpus::discover(&paths);
+    let settings = Settings {
+        rules: rules.clone(),
+        ..Settings::default()
+    };
+    let mut reports = analyse::analyse_all(&found.inputs, &settings, &|| {});
+    reports.extend(found.errors.iter().map(|e| revlens::model::DocumentReport {
+        path: e.path.clone(),
+        errors: vec![e.message.clone()],
+        ..Default::default()
+    }));
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    // Paths differ only by the root prefix the library was given.
+    let prefix = format!("{}/", root().display());
+    for r in &mut reports {
+        r.path = r.path.trim_start_matches(&prefix).to_owned();
+    }
+    let whole = analyse::assemble(reports, &rules, found.skipped);
+    let mut expected = serde_json::to_string_pretty(&whole).unwrap();
+    expected.push('\n');
+    // The matrix rows carry paths too.
+    assert_eq!(stdout(&o), expected.replace(&prefix, ""));
+}

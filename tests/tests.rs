@@ -10,6 +10,7 @@ mod builtin_rules;
 mod corpus_sections;
 mod extract_corpus;
 mod extract_formats;
+mod fuzz_inputs;
 mod lint_cli;
 mod records_cli;
 mod report_cli;

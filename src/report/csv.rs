@@ -8,24 +8,32 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::model::{Analysis, SectionReport};
+use crate::model::{DocumentReport, SectionReport};
 
-/// One row per document.
-pub fn write_analysis(w: &mut dyn Write, analysis: &Analysis) -> Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "path",
-        "title",
-        "words",
-        "lines",
-        "sections",
-        "themes",
-        "recommendations",
-        "learning_points",
-        "errors",
-    ])?;
-    for d in &analysis.documents {
+/// One row per document, written as documents come.
+pub struct AnalysisCsv<'w> {
+    out: csv::Writer<&'w mut dyn Write>,
+}
+
+impl<'w> AnalysisCsv<'w> {
+    pub fn begin(w: &'w mut dyn Write) -> Result<Self> {
+        let mut out = csv::Writer::from_writer(w);
         out.write_record([
+            "path",
+            "title",
+            "words",
+            "lines",
+            "sections",
+            "themes",
+            "recommendations",
+            "learning_points",
+            "errors",
+        ])?;
+        Ok(AnalysisCsv { out })
+    }
+
+    pub fn row(&mut self, d: &DocumentReport) -> Result<()> {
+        self.out.write_record([
             d.path.clone(),
             d.title.clone().unwrap_or_default(),
             d.words.to_string(),
@@ -36,9 +44,13 @@ pub fn write_analysis(w: &mut dyn Write, analysis: &Analysis) -> Result<()> {
             d.learning_points.len().to_string(),
             d.errors.join("; "),
         ])?;
+        Ok(())
     }
-    out.flush()?;
-    Ok(())
+
+    pub fn finish(mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
 }
 
 /// One row per section.

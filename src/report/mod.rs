@@ -8,6 +8,7 @@
 
 pub mod csv;
 pub mod html;
+pub mod json;
 pub mod kwic;
 pub mod lint;
 pub mod markdown;
@@ -123,6 +124,26 @@ pub fn count(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+/// Writes `value` pretty-printed with every line after the first indented by
+/// `indent` spaces, so it nests inside an object being written piece by
+/// piece (the result is what serde_json would print for the whole).
+pub fn write_nested_json<T: Serialize>(
+    w: &mut dyn Write,
+    value: &T,
+    indent: usize,
+) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    let pad = " ".repeat(indent);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            w.write_all(b"\n")?;
+            w.write_all(pad.as_bytes())?;
+        }
+        w.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Writes a value as pretty JSON followed by a newline.

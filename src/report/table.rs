@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 
-use crate::model::{Analysis, SectionReport};
+use crate::model::{DocumentReport, SectionReport};
 
 fn new_table(header: &[&str]) -> Table {
     let mut t = Table::new();
@@ -21,12 +21,41 @@ fn right(n: usize) -> Cell {
     Cell::new(n).set_alignment(CellAlignment::Right)
 }
 
+/// What the terminal table shows of one document (kept instead of the
+/// whole report, so a long run holds only these lines).
+#[derive(Debug, Clone)]
+pub struct DocumentLine {
+    path: String,
+    title: String,
+    words: usize,
+    sections: usize,
+    themes: usize,
+    recommendations: usize,
+    learning_points: usize,
+    errors: Vec<String>,
+}
+
+impl DocumentLine {
+    pub fn of(d: &DocumentReport) -> DocumentLine {
+        DocumentLine {
+            path: d.path.clone(),
+            title: d.title.clone().unwrap_or_default(),
+            words: d.words,
+            sections: d.sections.len(),
+            themes: d.themes.len(),
+            recommendations: d.recommendations.len(),
+            learning_points: d.learning_points.len(),
+            errors: d.errors.clone(),
+        }
+    }
+}
+
 /// One row per document.
-pub fn write_analysis(w: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
+pub fn write_analysis(w: &mut dyn Write, documents: &[DocumentLine]) -> io::Result<()> {
     let mut t = new_table(&[
         "Document", "Title", "Words", "Sections", "Themes", "Recs", "Learning", "Status",
     ]);
-    for d in &analysis.documents {
+    for d in documents {
         let status = if d.errors.is_empty() {
             "ok".to_owned()
         } else {
@@ -34,25 +63,21 @@ pub fn write_analysis(w: &mut dyn Write, analysis: &Analysis) -> io::Result<()> 
         };
         t.add_row(vec![
             Cell::new(&d.path),
-            Cell::new(d.title.as_deref().unwrap_or("")),
+            Cell::new(&d.title),
             right(d.words),
-            right(d.sections.len()),
-            right(d.themes.len()),
-            right(d.recommendations.len()),
-            right(d.learning_points.len()),
+            right(d.sections),
+            right(d.themes),
+            right(d.recommendations),
+            right(d.learning_points),
             Cell::new(status),
         ]);
     }
     writeln!(w, "{t}")?;
-    let failed = analysis
-        .documents
-        .iter()
-        .filter(|d| !d.errors.is_empty())
-        .count();
+    let failed = documents.iter().filter(|d| !d.errors.is_empty()).count();
     writeln!(
         w,
         "{} documents analysed{}",
-        analysis.documents.len() - failed,
+        documents.len() - failed,
         if failed > 0 {
             format!(", {failed} could not be read")
         } else {

@@ -1,9 +1,10 @@
 //! The document × theme table of `revlens themes`.
 //!
-//! Owns the three views of theme counts: a terminal table (themes down the
-//! side; one column per document when there are few, prevalence otherwise),
-//! a wide CSV matrix with one row per document and one column per theme of
-//! the rule set (stable columns for scripts), and JSON.
+//! Owns the three views of theme counts: a wide CSV matrix with one row per
+//! document and one column per theme of the rule set (stable columns for
+//! scripts) and JSON, both written a document at a time; and a terminal
+//! table (themes down the side; one column per document when there are few,
+//! prevalence otherwise) drawn from the corpus tables.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -13,7 +14,7 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::model::{DocumentReport, RulesetInfo};
-use crate::rules::RuleSet;
+use crate::tables::Tables;
 
 /// Documents beyond which the table shows prevalence instead of one column each.
 const MAX_DOCUMENT_COLUMNS: usize = 6;
@@ -21,12 +22,53 @@ const MAX_DOCUMENT_COLUMNS: usize = 6;
 /// Schema of `revlens themes --format json`.
 pub const THEMES_SCHEMA: &str = "revlens/themes/v1";
 
+/// Theme id → hits in one document, for every theme of the rule set.
+fn counts<'a>(doc: &'a DocumentReport, themes: &'a [String]) -> BTreeMap<&'a str, usize> {
+    let mut m: BTreeMap<&str, usize> = themes.iter().map(|t| (t.as_str(), 0)).collect();
+    for t in &doc.themes {
+        m.insert(t.id.as_str(), t.hits);
+    }
+    m
+}
+
+/// The CSV matrix, written a row at a time.
+pub struct ThemesCsv<'w> {
+    out: csv::Writer<&'w mut dyn Write>,
+    themes: Vec<String>,
+}
+
+impl<'w> ThemesCsv<'w> {
+    pub fn begin(w: &'w mut dyn Write, themes: &[&str]) -> Result<Self> {
+        let mut out = csv::Writer::from_writer(w);
+        let mut header = vec!["path"];
+        header.extend(themes.iter().copied());
+        out.write_record(&header)?;
+        Ok(ThemesCsv {
+            out,
+            themes: themes.iter().map(|t| (*t).to_owned()).collect(),
+        })
+    }
+
+    pub fn row(&mut self, d: &DocumentReport) -> Result<()> {
+        let c = counts(d, &self.themes);
+        let mut row = vec![d.path.clone()];
+        row.extend(self.themes.iter().map(|t| c[t.as_str()].to_string()));
+        self.out.write_record(&row)?;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
 #[derive(Serialize)]
-struct ThemesJson<'a> {
-    schema: &'static str,
-    ruleset: RulesetInfo,
-    themes: Vec<ThemeTotal<'a>>,
-    documents: Vec<DocumentThemes<'a>>,
+struct DocumentThemes<'a> {
+    path: &'a str,
+    title: Option<&'a str>,
+    hits: BTreeMap<&'a str, usize>,
+    errors: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -37,90 +79,81 @@ struct ThemeTotal<'a> {
     hits: usize,
 }
 
-#[derive(Serialize)]
-struct DocumentThemes<'a> {
-    path: &'a str,
-    title: Option<&'a str>,
-    /// Theme id → hits, for every theme of the rule set.
-    hits: BTreeMap<&'a str, usize>,
-    errors: &'a [String],
+/// The JSON of `revlens themes`, written a document at a time:
+/// `{ "schema", "ruleset", "documents": [...], "themes": [...] }`.
+pub struct ThemesJson<'w> {
+    w: &'w mut dyn Write,
+    themes: Vec<String>,
+    documents: usize,
 }
 
-fn counts<'a>(doc: &'a DocumentReport, themes: &[&'a str]) -> BTreeMap<&'a str, usize> {
-    let mut m: BTreeMap<&str, usize> = themes.iter().map(|t| (*t, 0)).collect();
-    for t in &doc.themes {
-        m.insert(t.id.as_str(), t.hits);
-    }
-    m
-}
-
-fn totals<'a>(docs: &[DocumentReport], rules: &'a RuleSet) -> Vec<ThemeTotal<'a>> {
-    rules
-        .themes()
-        .into_iter()
-        .map(|id| {
-            let with: Vec<usize> = docs
-                .iter()
-                .filter_map(|d| d.themes.iter().find(|t| t.id == id))
-                .map(|t| t.hits)
-                .collect();
-            ThemeTotal {
-                id,
-                category: rules.category(id),
-                documents: with.len(),
-                hits: with.iter().sum(),
-            }
+impl<'w> ThemesJson<'w> {
+    pub fn begin(w: &'w mut dyn Write, ruleset: &RulesetInfo, themes: &[&str]) -> Result<Self> {
+        write!(
+            w,
+            "{{\n  \"schema\": {},\n  \"ruleset\": ",
+            serde_json::to_string(THEMES_SCHEMA)?
+        )?;
+        super::write_nested_json(w, ruleset, 2)?;
+        w.write_all(b",\n  \"documents\": [")?;
+        Ok(ThemesJson {
+            w,
+            themes: themes.iter().map(|t| (*t).to_owned()).collect(),
+            documents: 0,
         })
-        .collect()
-}
-
-pub fn write_json(w: &mut dyn Write, docs: &[DocumentReport], rules: &RuleSet) -> Result<()> {
-    let themes = rules.themes();
-    let value = ThemesJson {
-        schema: THEMES_SCHEMA,
-        ruleset: RulesetInfo {
-            rules: rules.rules.len(),
-            fingerprint: rules.fingerprint.clone(),
-        },
-        themes: totals(docs, rules),
-        documents: docs
-            .iter()
-            .map(|d| DocumentThemes {
-                path: &d.path,
-                title: d.title.as_deref(),
-                hits: counts(d, &themes),
-                errors: &d.errors,
-            })
-            .collect(),
-    };
-    super::write_json(w, &value)?;
-    Ok(())
-}
-
-pub fn write_csv(w: &mut dyn Write, docs: &[DocumentReport], rules: &RuleSet) -> Result<()> {
-    let themes = rules.themes();
-    let mut out = csv::Writer::from_writer(w);
-    let mut header = vec!["path"];
-    header.extend(themes.iter().copied());
-    out.write_record(&header)?;
-    for d in docs {
-        let c = counts(d, &themes);
-        let mut row = vec![d.path.clone()];
-        row.extend(themes.iter().map(|t| c[t].to_string()));
-        out.write_record(&row)?;
     }
-    out.flush()?;
-    Ok(())
+
+    pub fn document(&mut self, d: &DocumentReport) -> Result<()> {
+        self.w.write_all(if self.documents == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        })?;
+        let row = DocumentThemes {
+            path: &d.path,
+            title: d.title.as_deref(),
+            hits: counts(d, &self.themes),
+            errors: &d.errors,
+        };
+        super::write_nested_json(self.w, &row, 4)?;
+        self.documents += 1;
+        Ok(())
+    }
+
+    /// Closes the documents and writes the totals per theme (sorted by id).
+    pub fn finish(self, tables: &Tables) -> Result<()> {
+        let w = self.w;
+        w.write_all(if self.documents == 0 { b"]" } else { b"\n  ]" })?;
+        let mut totals: Vec<ThemeTotal> = tables
+            .prevalence
+            .iter()
+            .map(|p| ThemeTotal {
+                id: &p.theme,
+                category: p.category.as_deref(),
+                documents: p.documents,
+                hits: p.hits,
+            })
+            .collect();
+        totals.sort_by(|a, b| a.id.cmp(b.id));
+        w.write_all(b",\n  \"themes\": ")?;
+        super::write_nested_json(w, &totals, 2)?;
+        w.write_all(b"\n}\n")?;
+        Ok(())
+    }
 }
 
-pub fn write_table(w: &mut dyn Write, docs: &[DocumentReport], rules: &RuleSet) -> Result<()> {
-    let all = totals(docs, rules);
-    let present: Vec<&ThemeTotal> = all.iter().filter(|t| t.documents > 0).collect();
-    let readable = docs.iter().filter(|d| d.errors.is_empty()).count();
+/// The terminal table, from the corpus tables.
+pub fn write_table(w: &mut dyn Write, tables: &Tables) -> Result<()> {
+    let present: Vec<_> = tables
+        .prevalence
+        .iter()
+        .filter(|p| p.documents > 0)
+        .collect();
+    let rows = &tables.matrix.rows;
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    let per_document = docs.len() <= MAX_DOCUMENT_COLUMNS;
+    let per_document = rows.len() <= MAX_DOCUMENT_COLUMNS;
     let mut header = vec![
         Cell::new("Theme"),
         Cell::new("Category"),
@@ -128,26 +161,28 @@ pub fn write_table(w: &mut dyn Write, docs: &[DocumentReport], rules: &RuleSet) 
         Cell::new("Hits"),
     ];
     if per_document {
-        header.extend(docs.iter().map(|d| Cell::new(short_name(&d.path))));
+        header.extend(rows.iter().map(|r| Cell::new(short_name(&r.path))));
     } else {
         header.insert(3, Cell::new("Share"));
     }
     t.set_header(header);
     let num = |n: usize| Cell::new(n).set_alignment(CellAlignment::Right);
-    for theme in &present {
+    for p in &present {
         let mut row = vec![
-            Cell::new(theme.id),
-            Cell::new(theme.category.unwrap_or("")),
-            num(theme.documents),
+            Cell::new(&p.theme),
+            Cell::new(p.category.as_deref().unwrap_or("")),
+            num(p.documents),
         ];
         if per_document {
-            row.push(num(theme.hits));
-            for d in docs {
-                let h = d
-                    .themes
-                    .iter()
-                    .find(|x| x.id == theme.id)
-                    .map_or(0, |x| x.hits);
+            row.push(num(p.hits));
+            let column = tables
+                .matrix
+                .themes
+                .iter()
+                .position(|x| *x == p.theme)
+                .unwrap_or(0);
+            for r in rows {
+                let h = r.hits[column];
                 row.push(if h == 0 {
                     Cell::new("·").set_alignment(CellAlignment::Right)
                 } else {
@@ -155,22 +190,20 @@ pub fn write_table(w: &mut dyn Write, docs: &[DocumentReport], rules: &RuleSet) 
                 });
             }
         } else {
-            let share = if readable == 0 {
-                0.0
-            } else {
-                100.0 * theme.documents as f64 / readable as f64
-            };
-            row.push(Cell::new(format!("{share:.0}%")).set_alignment(CellAlignment::Right));
-            row.push(num(theme.hits));
+            row.push(
+                Cell::new(format!("{:.0}%", p.share * 100.0)).set_alignment(CellAlignment::Right),
+            );
+            row.push(num(p.hits));
         }
         t.add_row(row);
     }
     writeln!(w, "{t}")?;
-    let absent = all.len() - present.len();
+    let absent = tables.prevalence.len() - present.len();
     writeln!(
         w,
-        "{} themes found in {readable} documents{}; hits count sentences (scope units)",
+        "{} themes found in {} documents{}; hits count sentences (scope units)",
         present.len(),
+        tables.documents,
         if absent > 0 {
             format!(" ({absent} themes of the rule set not found)")
         } else {
