@@ -11,6 +11,7 @@ pub mod cli;
 pub mod corpus;
 pub mod decode;
 pub mod document;
+pub mod formats;
 pub mod layout;
 pub mod model;
 pub mod report;
