@@ -10,9 +10,8 @@ use rayon::prelude::*;
 
 use crate::corpus::Input;
 use crate::document::{Document, Limits, Parsed};
-use crate::model::{
-    ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo, SectionReport, Summary,
-};
+use crate::formats::Format;
+use crate::model::{ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo, Summary};
 
 /// How to analyse.
 #[derive(Debug, Clone, Default)]
@@ -72,12 +71,10 @@ fn report(parsed: &Parsed, words: usize, lines: usize) -> DocumentReport {
         title: parsed.outline.title.clone(),
         words,
         lines,
-        encoding: Some(parsed.doc.encoding.name().to_owned()),
-        sections: parsed
-            .outline
-            .headings()
-            .map(SectionReport::from_section)
-            .collect(),
+        encoding: (parsed.doc.format == Format::Text)
+            .then(|| parsed.doc.encoding.name().to_owned()),
+        format: Some(parsed.doc.format.name().to_owned()),
+        sections: parsed.section_reports(),
         themes: Vec::new(),
         recommendations: Vec::new(),
         learning_points: Vec::new(),

@@ -52,6 +52,8 @@ enum Command {
     Analyse(AnalyseArgs),
     /// The section outline of one document
     Sections(SectionsArgs),
+    /// Print the text revlens analyses for a document (to check the conversion of a PDF or Word file)
+    Extract(ExtractArgs),
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +74,18 @@ struct SectionsArgs {
     file: PathBuf,
     #[command(flatten)]
     output: OutputArgs,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+struct ExtractArgs {
+    /// The document (`-` reads standard input)
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Write the text to FILE (whole, or not at all) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -153,6 +167,7 @@ where
     let result = match &cli.command {
         Command::Analyse(a) => cmd_analyse(&cli, a, stdout, &mut msg),
         Command::Sections(a) => cmd_sections(&cli, a, stdout, &mut msg),
+        Command::Extract(a) => cmd_extract(a, stdout, &mut msg),
     };
     match result {
         Ok(code) => code,
@@ -180,7 +195,7 @@ fn discover(paths: &[PathBuf], msg: &mut Messages) -> Discovery {
     if found.skipped > 0 {
         let kinds: Vec<_> = found.skipped_kinds.iter().map(String::as_str).collect();
         msg.note(format!(
-            "skipped {} file{} that {} not .txt or .md ({})",
+            "skipped {} file{} that {} not .txt, .md, .pdf or .docx ({})",
             found.skipped,
             if found.skipped == 1 { "" } else { "s" },
             if found.skipped == 1 { "is" } else { "are" },
@@ -224,7 +239,7 @@ fn cmd_analyse(
             msg.error(format!("{}: {}", e.path, e.message));
         }
         anyhow::bail!(
-            "no documents to analyse in {}; revlens reads .txt and .md files",
+            "no documents to analyse in {}; revlens reads .txt, .md, .pdf and .docx files",
             a.paths
                 .iter()
                 .map(|p| p.display().to_string())
@@ -277,39 +292,12 @@ fn cmd_sections(
             a.output.format.name()
         );
     }
-    let found = discover(std::slice::from_ref(&a.file), msg);
-    let Some(input) = found.inputs.first() else {
-        let why = found
-            .errors
-            .first()
-            .map_or("no document found".to_owned(), |e| {
-                format!("{}: {}", e.path, e.message)
-            });
-        anyhow::bail!("{why}");
+    let doc = match read_one(&a.file, "sections", a.input.limits(), msg)? {
+        Ok(doc) => doc,
+        Err(code) => return Ok(code),
     };
-    if found.inputs.len() > 1 {
-        anyhow::bail!(
-            "sections takes one document; {} is a folder of {}",
-            a.file.display(),
-            found.inputs.len()
-        );
-    }
-    let doc = match Document::read(input, a.input.limits()) {
-        Ok(d) => d,
-        Err(e) => {
-            msg.error(format!("{}: {e}", input.display));
-            return Ok(exit::UNREADABLE);
-        }
-    };
-    for w in &doc.warnings {
-        msg.warning(format!("{}: {w}", doc.path));
-    }
     let parsed = doc.parse();
-    let sections: Vec<SectionReport> = parsed
-        .outline
-        .headings()
-        .map(SectionReport::from_section)
-        .collect();
+    let sections = parsed.section_reports();
     let w = sink.writer();
     match a.output.format {
         Format::Json => report::write_json(
@@ -328,6 +316,59 @@ fn cmd_sections(
             &sections,
         )
         .context("writing the outline")?,
+    }
+    sink.finish()?;
+    Ok(exit::OK)
+}
+
+/// Reads the one document a command works on: `Ok(Err(code))` when it
+/// cannot be read (the error is reported), `Err` for a usage problem.
+fn read_one(
+    file: &std::path::Path,
+    command: &str,
+    limits: Limits,
+    msg: &mut Messages,
+) -> Result<Result<Document, i32>> {
+    let found = discover(std::slice::from_ref(&file.to_path_buf()), msg);
+    let Some(input) = found.inputs.first() else {
+        let why = found
+            .errors
+            .first()
+            .map_or("no document found".to_owned(), |e| {
+                format!("{}: {}", e.path, e.message)
+            });
+        anyhow::bail!("{why}");
+    };
+    if found.inputs.len() > 1 {
+        anyhow::bail!(
+            "{command} takes one document; {} is a folder of {}",
+            file.display(),
+            found.inputs.len()
+        );
+    }
+    let doc = match Document::read(input, limits) {
+        Ok(d) => d,
+        Err(e) => {
+            msg.error(format!("{}: {e}", input.display));
+            return Ok(Err(exit::UNREADABLE));
+        }
+    };
+    for w in &doc.warnings {
+        msg.warning(format!("{}: {w}", doc.path));
+    }
+    Ok(Ok(doc))
+}
+
+fn cmd_extract(a: &ExtractArgs, stdout: &mut dyn Write, msg: &mut Messages) -> Result<i32> {
+    let mut sink = Sink::open(a.output.as_deref(), stdout)?;
+    let doc = match read_one(&a.file, "extract", a.input.limits(), msg)? {
+        Ok(doc) => doc,
+        Err(code) => return Ok(code),
+    };
+    let w = sink.writer();
+    w.write_all(doc.text.as_bytes())?;
+    if !doc.text.is_empty() && !doc.text.ends_with('\n') {
+        w.write_all(b"\n")?;
     }
     sink.finish()?;
     Ok(exit::OK)
