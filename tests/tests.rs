@@ -1,9 +1,11 @@
 //! The integration test suite: one binary, one module per area (as ripgrep
-//! does), sharing helpers in `util` and the contract's typed view in
-//! `contract`.
+//! does), sharing helpers in `util`, the contract's typed view in
+//! `contract` and the PDF and Word fixture generator in `make_fixtures`.
 
 mod contract;
+mod make_fixtures;
 mod util;
 
 mod analyse_cli;
 mod corpus_sections;
+mod formats_cli;

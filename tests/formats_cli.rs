@@ -1,0 +1,250 @@
+//! PDF and Word input, as a user meets it: the sample reviews converted to
+//! `.docx` and `.pdf` (by `make_fixtures`) must give the same analysis as
+//! their `.txt` originals, positions must name pages and paragraphs, and
+//! broken files must be reported clearly with exit code 3.
+//!
+//! Set `REVLENS_FIXTURES_DIR` to keep a copy of the generated files (to look
+//! at them, or to run `revlens extract` on them).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use revlens::model::{Analysis, DocumentReport};
+
+use crate::make_fixtures;
+use crate::util::{assert_code, revlens_in, root, stderr, stdout};
+
+const SAMPLES: &[&str] = &[
+    "000_9a06eec279647b8d",
+    "001_4a603e92047f1424",
+    "002_5d3176033adc132a",
+    "004_e88311f8b7e3dce9",
+];
+
+/// Writes every sample as `.txt`, `.docx` and `.pdf` into `dir`.
+fn write_samples(dir: &Path) {
+    for name in SAMPLES {
+        let file = format!("corpus/{name}.txt");
+        let text = fs::read_to_string(root().join(&file)).unwrap();
+        fs::write(dir.join(format!("{name}.txt")), &text).unwrap();
+        fs::write(
+            dir.join(format!("{name}.docx")),
+            make_fixtures::docx(&file, &text),
+        )
+        .unwrap();
+        fs::write(
+            dir.join(format!("{name}.pdf")),
+            make_fixtures::pdf(&file, &text),
+        )
+        .unwrap();
+    }
+    if let Some(keep) = std::env::var_os("REVLENS_FIXTURES_DIR") {
+        fs::create_dir_all(&keep).unwrap();
+        for entry in fs::read_dir(dir).unwrap().flatten() {
+            fs::copy(entry.path(), Path::new(&keep).join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What must not change when a review is converted: the differences found.
+fn differences(txt: &DocumentReport, other: &DocumentReport) -> Vec<String> {
+    let mut out = Vec::new();
+    let sections = |d: &DocumentReport| -> Vec<String> {
+        d.sections
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {} {:?} [{}]",
+                    "#".repeat(s.level as usize),
+                    s.number.as_deref().unwrap_or("-"),
+                    squash(&s.title),
+                    s.kind
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (sections(txt), sections(other));
+    if a != b {
+        let only_a: Vec<_> = a.iter().filter(|s| !b.contains(s)).collect();
+        let only_b: Vec<_> = b.iter().filter(|s| !a.contains(s)).collect();
+        out.push(format!(
+            "sections differ ({} vs {}); only in txt: {only_a:#?}; only in {}: {only_b:#?}",
+            a.len(),
+            b.len(),
+            other.path
+        ));
+    }
+    let recs = |d: &DocumentReport| -> Vec<(String, String)> {
+        d.recommendations
+            .iter()
+            .map(|r| (r.id.clone(), squash(&r.text)))
+            .collect()
+    };
+    if recs(txt) != recs(other) {
+        out.push(format!(
+            "recommendations differ: {:#?} vs {:#?}",
+            recs(txt),
+            recs(other)
+        ));
+    }
+    let themes: BTreeSet<&str> = txt
+        .themes
+        .iter()
+        .chain(&other.themes)
+        .map(|t| t.id.as_str())
+        .collect();
+    for id in themes {
+        let hits = |d: &DocumentReport| d.themes.iter().find(|t| t.id == id).map_or(0, |t| t.hits);
+        let (h1, h2) = (hits(txt), hits(other));
+        if h1.abs_diff(h2) > 1 || (h1 == 0) != (h2 == 0) {
+            out.push(format!(
+                "theme {id}: {h1} hits in txt, {h2} in {}",
+                other.path
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn converted_reviews_analyse_like_their_text() {
+    let dir = tempfile::tempdir().unwrap();
+    write_samples(dir.path());
+    let o = revlens_in(dir.path(), &["analyse", ".", "--format", "json"]);
+    assert_code(&o, 0);
+    let analysis: Analysis = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        analysis.documents.len(),
+        SAMPLES.len() * 3,
+        "the walk takes .pdf and .docx"
+    );
+    let report = |name: &str| {
+        analysis
+            .documents
+            .iter()
+            .find(|d| d.path.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not analysed"))
+    };
+    let mut failures = Vec::new();
+    for name in SAMPLES {
+        let txt = report(&format!("{name}.txt"));
+        assert!(
+            txt.sections.len() > 15,
+            "{name}: the original has its sections"
+        );
+        for ext in ["docx", "pdf"] {
+            let other = report(&format!("{name}.{ext}"));
+            assert!(
+                other.errors.is_empty(),
+                "{}: {:?}",
+                other.path,
+                other.errors
+            );
+            assert_eq!(other.format.as_deref(), Some(ext));
+            for d in differences(txt, other) {
+                failures.push(format!("{name}.{ext}: {d}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The broken files of the acceptance criteria, each with the words its
+/// message must contain.
+fn broken_files(dir: &Path) -> Vec<(&'static str, Vec<&'static str>)> {
+    let adam = fs::read_to_string(root().join("corpus/000_9a06eec279647b8d.txt")).unwrap();
+    let good_pdf = make_fixtures::pdf("000.txt", &adam);
+    let good_docx = make_fixtures::docx("000.txt", &adam);
+    fs::write(dir.join("scan.pdf"), make_fixtures::scanned_pdf()).unwrap();
+    fs::write(
+        dir.join("locked.pdf"),
+        make_fixtures::encrypted_pdf("The review was commissioned in 2021.", "secret"),
+    )
+    .unwrap();
+    fs::write(dir.join("empty.pdf"), b"").unwrap();
+    fs::write(dir.join("truncated.pdf"), &good_pdf[..good_pdf.len() / 3]).unwrap();
+    fs::write(dir.join("notzip.docx"), "this was never a Word file").unwrap();
+    fs::write(dir.join("damaged.docx"), &good_docx[..good_docx.len() / 2]).unwrap();
+    fs::write(dir.join("good.txt"), &adam).unwrap();
+    vec![
+        ("scan.pdf", vec!["no text layer", "OCR"]),
+        ("locked.pdf", vec!["encrypted", "password"]),
+        ("empty.pdf", vec!["empty (0 bytes)"]),
+        ("truncated.pdf", vec!["PDF"]),
+        ("notzip.docx", vec!["not a Word .docx document"]),
+        ("damaged.docx", vec!["damaged Word document"]),
+    ]
+}
+
+#[test]
+fn broken_files_are_reported_one_by_one_with_exit_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let expected = broken_files(dir.path());
+    let o = revlens_in(dir.path(), &["analyse", ".", "--format", "json"]);
+    assert_code(&o, 3);
+    let err = stderr(&o);
+    assert!(
+        !err.contains("panicked"),
+        "a parser panic reached the user:\n{err}"
+    );
+    let analysis: Analysis = serde_json::from_str(&stdout(&o)).unwrap();
+    for (name, words) in &expected {
+        let d = analysis
+            .documents
+            .iter()
+            .find(|d| d.path.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} missing from the report"));
+        assert_eq!(d.errors.len(), 1, "{name}: {:?}", d.errors);
+        for w in words {
+            assert!(
+                d.errors[0].contains(w),
+                "{name}: {:?} lacks {w:?}",
+                d.errors
+            );
+        }
+        assert!(
+            err.contains(&format!("{name}: ")),
+            "{name} not named on stderr:\n{err}"
+        );
+    }
+    let good = analysis
+        .documents
+        .iter()
+        .find(|d| d.path.ends_with("good.txt"))
+        .unwrap();
+    assert!(
+        good.errors.is_empty() && good.sections.len() > 15,
+        "the others are analysed"
+    );
+    // One document at a time, too.
+    for (name, words) in &expected {
+        for command in ["sections", "extract"] {
+            let o = revlens_in(dir.path(), &[command, name]);
+            assert_code(&o, 3);
+            assert!(
+                stderr(&o).contains(words[0]),
+                "{command} {name}: {}",
+                stderr(&o)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_pdf_locked_only_against_editing_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "The review was commissioned by the partnership in 2021.";
+    fs::write(
+        dir.path().join("open.pdf"),
+        make_fixtures::encrypted_pdf(text, ""),
+    )
+    .unwrap();
+    let o = revlens_in(dir.path(), &["extract", "open.pdf"]);
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o).trim(), text);
+}
