@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
+use revlens::decode::Encoding;
+use revlens::layout::{Flavour, Role};
 use revlens::model::{Analysis, DocumentReport};
 
 use crate::make_fixtures;
@@ -247,4 +249,172 @@ fn a_pdf_locked_only_against_editing_is_read() {
     let o = revlens_in(dir.path(), &["extract", "open.pdf"]);
     assert_code(&o, 0);
     assert_eq!(stdout(&o).trim(), text);
+}
+
+const SMALL_REVIEW: &str = "Child Q Review\n\n1. Introduction\n\nThe review began in 2021 and looked at the work of every agency.\n\n2. Findings\n\nSome text about the findings of the review and what was learned.\n\nRecommendations\n\n1. The partnership should act on the findings.\n2. The board should check that it has.\n";
+
+#[test]
+fn word_positions_are_paragraph_numbers() {
+    let bytes = make_fixtures::docx("q.txt", SMALL_REVIEW);
+    let doc = revlens::document::Document::from_file_bytes("q.docx", &bytes).unwrap();
+    let at = |needle: &str| doc.locate(doc.text.find(needle).unwrap());
+    // Every piece of the review is one Word paragraph, counted from 1.
+    assert_eq!(at("The review began").paragraph, Some(3));
+    assert_eq!(at("The board should").paragraph, Some(8));
+    assert_eq!(at("board should").page, None);
+    let parsed = doc.parse();
+    let sections = parsed.section_reports();
+    let found: Vec<(&str, Option<usize>)> = sections
+        .iter()
+        .map(|s| (s.title.as_str(), s.paragraph))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("Introduction", Some(2)),
+            ("Findings", Some(4)),
+            ("Recommendations", Some(6))
+        ]
+    );
+}
+
+#[test]
+fn pdf_positions_are_the_pages_the_text_is_on() {
+    let file = "corpus/004_e88311f8b7e3dce9.txt";
+    let text = fs::read_to_string(root().join(file)).unwrap();
+    let bytes = make_fixtures::pdf(file, &text);
+    // An independent reading: the plain text of each page.
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&bytes).unwrap();
+    let squashed: Vec<String> = pages.iter().map(|p| squash(p)).collect();
+    let doc = revlens::document::Document::from_file_bytes("joe.pdf", &bytes).unwrap();
+    let parsed = doc.parse();
+    let sections = parsed.section_reports();
+    assert!(sections.len() > 15);
+    for s in &sections {
+        let page = s.page.expect("every heading of a PDF has a page");
+        assert!(s.paragraph.is_none());
+        let on_page = &squashed[page - 1];
+        assert!(
+            on_page.contains(&squash(&s.title)),
+            "{:?} is said to be on page {page}, which reads: {on_page:.300}",
+            s.title
+        );
+    }
+    // Later headings are never on earlier pages.
+    assert!(sections.windows(2).all(|w| w[0].page <= w[1].page));
+}
+
+#[test]
+fn sections_report_pages_and_paragraphs_only_for_converted_files() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("q.txt"), SMALL_REVIEW).unwrap();
+    fs::write(
+        dir.path().join("q.docx"),
+        make_fixtures::docx("q.txt", SMALL_REVIEW),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("q.pdf"),
+        make_fixtures::pdf("q.txt", SMALL_REVIEW),
+    )
+    .unwrap();
+    let keys = |file: &str| {
+        let o = revlens_in(dir.path(), &["sections", file, "--format", "json"]);
+        assert_code(&o, 0);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let first = v["sections"][0].as_object().unwrap().clone();
+        (first.contains_key("page"), first.contains_key("paragraph"))
+    };
+    assert_eq!(keys("q.txt"), (false, false));
+    assert_eq!(keys("q.docx"), (false, true));
+    assert_eq!(keys("q.pdf"), (true, false));
+    // The table shows the page or paragraph where the line would be.
+    for (file, at) in [("q.docx", "¶6"), ("q.pdf", "p.1")] {
+        let table = stdout(&revlens_in(dir.path(), &["sections", file]));
+        let row = table.lines().find(|l| l.contains("Recommendations"));
+        assert!(
+            row.is_some_and(|r| r.split_whitespace().next() == Some(at)),
+            "{table}"
+        );
+    }
+}
+
+/// Long prose paragraphs (over 30 words) of the original, as revlens reads
+/// them, that it reads whole, and in the same words, from the conversion.
+fn whole_paragraphs(original: &str, converted: &str, flavour: Flavour) -> (Vec<String>, usize) {
+    let prose = |text: &str, flavour| -> Vec<String> {
+        let doc = revlens::document::Document::from_text(
+            "x",
+            text.into(),
+            flavour,
+            Encoding::Utf8,
+            vec![],
+        );
+        doc.parse()
+            .layout
+            .paragraphs
+            .iter()
+            .filter(|p| p.role == Role::Prose && p.word_count() > 30)
+            // Spaces aside: a footnote marker may stand apart from its word.
+            .map(|p| p.as_str().split_whitespace().collect())
+            .collect()
+    };
+    let converted: BTreeSet<String> = prose(converted, flavour).into_iter().collect();
+    let paragraphs = prose(original, Flavour::PlainText);
+    let broken = paragraphs
+        .iter()
+        .filter(|p| !converted.contains(*p))
+        .cloned()
+        .collect();
+    (broken, paragraphs.len())
+}
+
+#[test]
+fn extract_gives_back_the_paragraphs_in_reading_order() {
+    let dir = tempfile::tempdir().unwrap();
+    write_samples(dir.path());
+    for name in SAMPLES {
+        let original = fs::read_to_string(dir.path().join(format!("{name}.txt"))).unwrap();
+        for ext in ["pdf", "docx"] {
+            let file = format!("{name}.{ext}");
+            let o = revlens_in(dir.path(), &["extract", &file]);
+            assert_code(&o, 0);
+            let text = stdout(&o);
+            // Page furniture is gone: no footer, and the running title is
+            // not repeated page after page.
+            assert!(
+                !text.lines().any(|l| l.starts_with("Page ")),
+                "{file}: page numbers left"
+            );
+            let flavour = if ext == "docx" {
+                Flavour::Markdown
+            } else {
+                Flavour::PlainText
+            };
+            let (broken, all) = whole_paragraphs(&original, &text, flavour);
+            assert!(
+                broken.len() * 100 <= all * 5,
+                "{file}: {} of {all} long paragraphs not read whole: {broken:#?}",
+                broken.len()
+            );
+            if ext == "docx" {
+                assert!(
+                    text.lines().any(|l| l.starts_with("## ")),
+                    "{file}: headings"
+                );
+            }
+        }
+    }
+    // The two-column page of Joe's review is read column by column: the
+    // paragraph that runs down the left column is whole.
+    let joe = stdout(&revlens_in(
+        dir.path(),
+        &["extract", "004_e88311f8b7e3dce9.pdf"],
+    ));
+    assert!(
+        joe.lines()
+            .any(|l| l.starts_with("2.1 Joe was 17 years old")
+                && l.trim_end().ends_with("known to a neighbouring authority.")),
+        "{joe:.3000}"
+    );
 }

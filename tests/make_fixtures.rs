@@ -40,6 +40,8 @@ pub enum Piece {
     },
     Title(String),
     Para(String),
+    /// A paragraph set in from the margin (its line starts with a space).
+    Indented(String),
     Item {
         label: Label,
         depth: u8,
@@ -144,6 +146,7 @@ pub fn pieces(path: &str, text: &str) -> Vec<Block> {
             },
             Role::ListItem => list_item(&raw, p.depth),
             _ if title.as_deref() == Some(raw.as_str()) => Piece::Title(raw),
+            _ if own[0].starts_with([' ', '\t']) => Piece::Indented(raw),
             _ => Piece::Para(raw),
         };
         out.push(Block { piece, joined });
@@ -222,7 +225,7 @@ pub fn docx(path: &str, text: &str) -> Vec<u8> {
                 None,
                 &runs(text, &[], &mut referenced),
             )),
-            Piece::Para(t) => {
+            Piece::Para(t) | Piece::Indented(t) => {
                 body.push_str(&word_para(None, None, &runs(t, &note_ids, &mut referenced)));
                 last_para_end = Some(body.len() - "</w:p>".len());
             }
@@ -828,6 +831,7 @@ pub fn pdf(path: &str, text: &str) -> Vec<u8> {
                 t.space(3.0);
             }
             Piece::Para(s) => t.paragraph(s, 0.0, None, BODY, Font::Regular),
+            Piece::Indented(s) => t.paragraph(s, 18.0, None, BODY, Font::Regular),
             Piece::Item { label, depth, text } => {
                 let indent = 18.0 + 18.0 * f64::from(*depth);
                 let marker = match label {

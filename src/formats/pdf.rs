@@ -253,7 +253,7 @@ fn page_lines(page: &Page) -> Vec<Line> {
     for i in order {
         let g = &page.glyphs[i];
         let found = clusters.iter_mut().rev().find(|c| {
-            let reach = 3.0 * c.size;
+            let reach = 1.5 * c.size;
             g.y >= c.y - 0.85 * c.size
                 && g.y <= c.y + 0.3 * c.size
                 && g.size <= c.size * 1.05
@@ -444,9 +444,20 @@ fn order_columns(lines: Vec<Line>, text_left: f64, text_right: f64) -> Vec<Line>
     out
 }
 
+/// Sets the edges of a column on its lines. The left edge is the margin
+/// most lines start at (headings may stand out to the left of it, first
+/// lines and nested items are indented from it).
 fn with_edges(mut lines: Vec<Line>, left: f64, right: f64, column: u8) -> Vec<Line> {
+    let mut starts: HashMap<i64, usize> = HashMap::new();
+    for l in &lines {
+        *starts.entry(l.x0().round() as i64).or_default() += 1;
+    }
+    let margin = starts
+        .into_iter()
+        .max_by_key(|&(x, n)| (n, -x))
+        .map_or(left, |(x, _)| x as f64);
     for l in &mut lines {
-        l.left = left;
+        l.left = margin.max(left);
         l.right = right;
         l.column = column;
     }
@@ -524,6 +535,21 @@ fn furniture_key(text: &str) -> String {
         .collect()
 }
 
+/// A number at the start or end of a line (`12 Title`, `Title 12`).
+fn edge_number(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let tail: String = t.chars().rev().take_while(char::is_ascii_digit).collect();
+    let head: String = t.chars().take_while(char::is_ascii_digit).collect();
+    let digits = if !tail.is_empty() {
+        tail.chars().rev().collect()
+    } else {
+        head
+    };
+    (!digits.is_empty() && digits.len() <= 4)
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
 fn is_page_number(text: &str) -> bool {
     let t = text.trim().to_ascii_lowercase();
     let t = t.trim_start_matches("page").trim();
@@ -562,34 +588,61 @@ fn rebuild(pages: Vec<Page>) -> Converted {
         }
     }
     let repeats = |key: &str| {
-        seen.get(key)
-            .is_some_and(|pages| pages.len() >= 2 && pages.len() * 10 >= page_count.max(1) * 3)
+        // On three pages, or on two of a short document.
+        seen.get(key).is_some_and(|pages| {
+            pages.len() >= 3 || (pages.len() == 2 && pages.len() * 10 >= page_count.max(1) * 3)
+        })
+    };
+    // A header that carries the page number ("Chapter 2: Methods  14") is
+    // recognised by its number running in step with the pages.
+    let mut offsets: HashMap<i64, usize> = HashMap::new();
+    for (height, lines) in &per_page {
+        for l in lines.iter().filter(|l| band(*height, l.y, l.size)) {
+            if let Some(n) = edge_number(&l.text()) {
+                *offsets.entry(n - i64::from(l.page)).or_default() += 1;
+            }
+        }
+    }
+    let in_step = |l: &Line| {
+        let text = l.text();
+        text.split_whitespace().count() <= 12
+            && edge_number(&text).is_some_and(|n| {
+                offsets
+                    .get(&(n - i64::from(l.page)))
+                    .is_some_and(|&count| count >= 3 || count * 10 >= page_count * 3)
+            })
     };
     for (height, lines) in &mut per_page {
         lines.retain(|l| {
             let text = l.text();
             !(band(*height, l.y, l.size)
                 && (is_page_number(&text)
-                    || (l.size <= body_size * 1.05 && repeats(&furniture_key(&text)))))
+                    || (l.size <= body_size * 1.05
+                        && (repeats(&furniture_key(&text)) || in_step(l)))))
         });
     }
 
     // Footnotes: the smaller lines below the last body-size line of a page,
     // starting with a marker.
     let mut notes: Vec<(u32, String)> = Vec::new();
+    let mut last_note = 0;
     for (_, lines) in &mut per_page {
         let last_body = lines
             .iter()
             .rposition(|l| l.size >= 0.9 * body_size)
             .map_or(0, |i| i + 1);
         let tail = &lines[last_body..];
-        let led_by_marker = tail
-            .first()
-            .is_some_and(|l| starts_with_note_marker(&l.text()));
+        let led_by_marker = tail.first().is_some_and(|l| starts_note_line(&l.text()));
         if !tail.is_empty() && led_by_marker && tail.iter().all(|l| l.size < 0.9 * body_size) {
             for l in lines.drain(last_body..) {
                 let text = l.text();
-                if starts_with_note_marker(&text) || notes.is_empty() {
+                // A plain number opens a note only if it is the next one
+                // (a wrapped line may well start with a year).
+                let opens = starts_with_note_marker(&text)
+                    || (starts_note_line(&text)
+                        && note_number(&text).is_some_and(|n| n == last_note + 1));
+                if opens || notes.is_empty() {
+                    last_note = note_number(&text).unwrap_or(last_note);
                     notes.push((l.page, note_line(&text)));
                 } else if let Some((_, last)) = notes.last_mut() {
                     join_words(last, &text);
@@ -604,19 +657,47 @@ fn rebuild(pages: Vec<Page>) -> Converted {
         if lines.is_empty() {
             continue;
         }
-        // The text area, from the lines that stay on the page (a long link
-        // may run off its edge).
+        // The text area. Its right edge is where most full lines end: a long
+        // link may run past it, even off the page.
         let left = lines
             .iter()
             .map(Line::x0)
             .fold(f64::INFINITY, f64::min)
             .max(0.0);
-        let right = lines
+        let mut ends: Vec<f64> = lines
             .iter()
             .map(Line::x1)
             .filter(|&x| x <= page.width)
-            .fold(left, f64::max);
+            .collect();
+        ends.sort_by(f64::total_cmp);
+        let right = ends
+            .get(ends.len().saturating_sub(1) * 9 / 10)
+            .copied()
+            .unwrap_or(page.width)
+            .max(left);
         ordered.extend(order_columns(lines, left, right));
+    }
+    // The left margin is the document's: a page of indented lines (a
+    // timeline, a quotation) does not move it.
+    let mut starts: HashMap<i64, usize> = HashMap::new();
+    for l in ordered.iter().filter(|l| l.column == 0) {
+        *starts.entry(l.x0().round() as i64).or_default() += 1;
+    }
+    if let Some((margin, _)) = starts.into_iter().max_by_key(|&(x, n)| (n, -x)) {
+        let margin = margin as f64;
+        let mut page_left: HashMap<u32, f64> = HashMap::new();
+        for l in &ordered {
+            let e = page_left.entry(l.page).or_insert(f64::INFINITY);
+            *e = e.min(l.x0());
+        }
+        for l in ordered.iter_mut().filter(|l| l.column == 0) {
+            if page_left
+                .get(&l.page)
+                .is_some_and(|&min| margin >= min - 1.0)
+            {
+                l.left = margin;
+            }
+        }
     }
 
     let vocabulary = Vocabulary::of(&ordered, &notes);
@@ -625,16 +706,24 @@ fn rebuild(pages: Vec<Page>) -> Converted {
     let mut out = TextBuilder::default();
     let mut prev: Option<&Line> = None;
     let mut hyphens = HyphenVote::default();
+    // A table row is held until its wrapped cells have been read.
+    let mut row: Option<PendingRow> = None;
     for line in &ordered {
         let text = line.text();
-        let Some(p) = prev else {
-            out.piece(&indented(line, &text, &list_indents), line.page);
-            prev = Some(line);
-            continue;
-        };
-        match relation(p, line, &leading) {
+        if let (Some(r), Some(p)) = (row.as_mut(), prev) {
+            if r.continues(p, line, &leading) {
+                r.add(line);
+                prev = Some(line);
+                continue;
+            }
+        }
+        if let Some(r) = row.take() {
+            out.piece(&r.text(), r.page);
+        }
+        let relation = prev.map_or(Relation::NewParagraph, |p| relation(p, line, &leading));
+        match relation {
             Relation::Wrap => {
-                let prev_text = p.text();
+                let prev_text = prev.map(Line::text).unwrap_or_default();
                 let (joined_hyphen, keep) =
                     hyphen_join(&prev_text, &text, &vocabulary, &mut hyphens);
                 if joined_hyphen {
@@ -648,17 +737,22 @@ fn rebuild(pages: Vec<Page>) -> Converted {
                 }
                 out.piece(&text, line.page);
             }
-            Relation::NewLine => {
+            Relation::NewLine | Relation::NewParagraph => {
                 out.end_line();
-                out.piece(&indented(line, &text, &list_indents), line.page);
-            }
-            Relation::NewParagraph => {
-                out.end_line();
-                out.blank();
-                out.piece(&indented(line, &text, &list_indents), line.page);
+                if matches!(relation, Relation::NewParagraph) {
+                    out.blank();
+                }
+                if line.is_table_row() {
+                    row = Some(PendingRow::start(line));
+                } else {
+                    out.piece(&indented(line, &text, &list_indents), line.page);
+                }
             }
         }
         prev = Some(line);
+    }
+    if let Some(r) = row.take() {
+        out.piece(&r.text(), r.page);
     }
     out.end_line();
     if !notes.is_empty() {
@@ -705,14 +799,40 @@ fn starts_with_note_marker(text: &str) -> bool {
     crate::text::is_superscript_digit(first) || first == '*' || first == '†'
 }
 
+/// A footnote line starts with a marker, raised or (when its marker was not
+/// set smaller) a plain number.
+fn starts_note_line(text: &str) -> bool {
+    starts_with_note_marker(text) || text.starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// A footnote line with its marker as a superscript number (`¹² text`).
 fn note_line(text: &str) -> String {
-    let marker: String = text
-        .chars()
-        .take_while(|c| crate::text::is_superscript_digit(*c) || *c == '*' || *c == '†')
-        .collect();
+    let is_marker = |c: &char| {
+        crate::text::is_superscript_digit(*c) || c.is_ascii_digit() || *c == '*' || *c == '†'
+    };
+    let marker: String = text.chars().take_while(is_marker).collect();
     let rest = text[marker.len()..].trim_start();
+    let marker: String = marker
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) if c.is_ascii_digit() => superscript(d).chars().next().unwrap_or(c),
+            _ => c,
+        })
+        .collect();
     format!("{marker} {rest}")
+}
+
+/// The number a footnote line starts with, raised or not.
+fn note_number(text: &str) -> Option<u32> {
+    let digits: String = text
+        .chars()
+        .map_while(|c| {
+            c.to_digit(10)
+                .or_else(|| "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().position(|s| s == c).map(|p| p as u32))
+        })
+        .map(|d| char::from(b'0' + d as u8))
+        .collect();
+    digits.parse().ok()
 }
 
 fn join_words(to: &mut String, more: &str) {
@@ -805,6 +925,62 @@ fn marker_spacing(line: &Line, text: &str) -> String {
     }
 }
 
+/// A table row whose cells may wrap onto the lines below it.
+struct PendingRow {
+    page: u32,
+    /// Left edge and text of each cell.
+    cells: Vec<(f64, String)>,
+}
+
+impl PendingRow {
+    fn start(line: &Line) -> Self {
+        PendingRow {
+            page: line.page,
+            cells: line
+                .fragments
+                .iter()
+                .map(|f| (f.x0, f.text.clone()))
+                .collect(),
+        }
+    }
+
+    /// A line set at the usual spacing right under the row, whose pieces
+    /// all start where cells of the row start, carries those cells on.
+    fn continues(&self, prev: &Line, line: &Line, leading: &HashMap<i64, f64>) -> bool {
+        let usual = leading
+            .get(&size_key(prev.size))
+            .copied()
+            .unwrap_or(1.2 * prev.size);
+        let gap = line.y - prev.y;
+        line.page == prev.page
+            && line.column == prev.column
+            && gap > 0.0
+            && gap <= usual * 1.15
+            && line.fragments.iter().all(|f| {
+                self.cells
+                    .iter()
+                    .skip(1)
+                    .any(|(x, _)| (f.x0 - x).abs() <= 3.0)
+            })
+    }
+
+    fn add(&mut self, line: &Line) {
+        for f in &line.fragments {
+            if let Some((_, text)) = self.cells.iter_mut().find(|(x, _)| (f.x0 - x).abs() <= 3.0) {
+                join_words(text, &f.text);
+            }
+        }
+    }
+
+    fn text(&self) -> String {
+        self.cells
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join("\t")
+    }
+}
+
 enum Relation {
     /// The line carries on the one before it (a wrap).
     Wrap,
@@ -820,9 +996,22 @@ fn relation(a: &Line, b: &Line, leading: &HashMap<i64, f64>) -> Relation {
     let same_flow = a.page == b.page && a.column == b.column;
     let full = fits_no_more(a, b);
     if !same_flow {
-        // A page or column break: a paragraph left full runs on.
-        return if full && !starts_item && !b.is_table_row() && (a.size - b.size).abs() < 0.5 {
+        // A page or column break: a paragraph left full runs on, unless a
+        // sentence ended there and the next line opens another (the space
+        // between paragraphs is lost at the break, so this is the only sign).
+        let a_text = a.text();
+        let sentence_ended = a_text.trim_end().ends_with(['.', '?', '!', ':'])
+            && b_text.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
+        return if full
+            && !sentence_ended
+            && !starts_item
+            && !b.is_table_row()
+            && (a.size - b.size).abs() < 0.5
+        {
             Relation::Wrap
+        } else if starts_item && starts_list_item(&a_text) {
+            // A list running on over the break.
+            Relation::NewLine
         } else {
             Relation::NewParagraph
         };
