@@ -418,3 +418,48 @@ fn extract_gives_back_the_paragraphs_in_reading_order() {
         "{joe:.3000}"
     );
 }
+
+#[test]
+fn a_scanned_page_in_a_text_pdf_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "The review was commissioned by the partnership in 2021.";
+    fs::write(
+        dir.path().join("mixed.pdf"),
+        make_fixtures::partly_scanned_pdf(text),
+    )
+    .unwrap();
+    let o = revlens_in(dir.path(), &["extract", "mixed.pdf"]);
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o).trim(), text);
+    assert!(
+        stderr(&o).contains("1 page with no text layer, only images (scanned?): page 2"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn words_hyphenated_by_a_typesetter_are_joined_again() {
+    let file = "corpus/002_5d3176033adc132a.txt";
+    let original = fs::read_to_string(root().join(file)).unwrap();
+    let (bytes, hyphenated) = make_fixtures::pdf_hyphenated(file, &original);
+    assert!(hyphenated >= 20, "only {hyphenated} words hyphenated");
+    let doc = revlens::document::Document::from_file_bytes("sam.pdf", &bytes).unwrap();
+    let (broken, all) = whole_paragraphs(&original, &doc.text, Flavour::PlainText);
+    assert!(
+        broken.len() * 100 <= all * 5,
+        "{} of {all} long paragraphs not read whole: {broken:#?}",
+        broken.len()
+    );
+    // No hyphenated word is left broken: every word of the extract is a
+    // word of the original.
+    let words = |t: &str| -> BTreeSet<String> {
+        t.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .map(|w| w.trim_matches('-').to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let known = words(&original);
+    let strange: Vec<String> = words(&doc.text).difference(&known).cloned().collect();
+    assert!(strange.len() <= 2, "words not in the original: {strange:?}");
+}

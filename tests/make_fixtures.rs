@@ -507,6 +507,10 @@ struct Typesetter {
     column: usize,
     columns: usize,
     title: String,
+    /// Hyphenate long words at line ends, as a typesetter does.
+    hyphenate: bool,
+    /// How many words were hyphenated.
+    hyphenated: usize,
 }
 
 impl Typesetter {
@@ -521,6 +525,8 @@ impl Typesetter {
             column: 0,
             columns: 1,
             title: title.to_owned(),
+            hyphenate: false,
+            hyphenated: 0,
         };
         t.start_page();
         t
@@ -673,10 +679,20 @@ impl Typesetter {
         while !rest.trim().is_empty() {
             self.advance(size * LEADING / BODY);
             let (x, width) = self.column_box();
-            let line = wrap(&rest, width - indent, size)
+            let mut line = wrap(&rest, width - indent, size)
                 .into_iter()
                 .next()
                 .unwrap_or_default();
+            let mut taken = line.len();
+            if self.hyphenate {
+                if let Some((head, used)) =
+                    hyphenate_next(&rest[taken..], &line, width - indent, size)
+                {
+                    line = format!("{line} {head}-");
+                    taken += used;
+                    self.hyphenated += 1;
+                }
+            }
             if first {
                 if let Some(marker) = hang {
                     self.show(marker, x + indent - 16.0, self.y, size, font);
@@ -684,7 +700,7 @@ impl Typesetter {
                 first = false;
             }
             self.show(&line, x + indent, self.y, size, font);
-            rest = rest.trim_start()[line.len()..].to_owned();
+            rest = rest.trim_start()[taken..].to_owned();
         }
     }
 
@@ -802,8 +818,34 @@ fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
     lines
 }
 
+/// Splits the next word of `rest` so that its head and a hyphen still fit
+/// after `line`: a long plain word, at least four letters on the line and
+/// three on the next. Returns the head and the bytes of `rest` it used.
+fn hyphenate_next(rest: &str, line: &str, width: f64, size: f64) -> Option<(String, usize)> {
+    let lead = rest.len() - rest.trim_start().len();
+    let word = rest.trim_start().split(' ').next()?;
+    if word.chars().count() < 8 || !word.chars().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    (4..=word.len() - 3).rev().find_map(|cut| {
+        let head = &word[..cut];
+        (text_width(&format!("{line} {head}-"), size) <= width)
+            .then(|| (head.to_owned(), lead + cut))
+    })
+}
+
 /// A PDF of the review.
 pub fn pdf(path: &str, text: &str) -> Vec<u8> {
+    pdf_typeset(path, text, false).0
+}
+
+/// A PDF of the review typeset with hyphenation, and how many words were
+/// hyphenated at line ends.
+pub fn pdf_hyphenated(path: &str, text: &str) -> (Vec<u8>, usize) {
+    pdf_typeset(path, text, true)
+}
+
+fn pdf_typeset(path: &str, text: &str, hyphenate: bool) -> (Vec<u8>, usize) {
     let blocks = pieces(path, text);
     let title = revlens::document::Document::from_bytes(path, text.as_bytes(), Flavour::PlainText)
         .unwrap()
@@ -812,6 +854,7 @@ pub fn pdf(path: &str, text: &str) -> Vec<u8> {
         .title
         .unwrap_or_default();
     let mut t = Typesetter::new(&title);
+    t.hyphenate = hyphenate;
     let mut table: Vec<Vec<String>> = Vec::new();
     for b in &blocks {
         if !matches!(b.piece, Piece::Row(_)) && !table.is_empty() {
@@ -860,7 +903,7 @@ pub fn pdf(path: &str, text: &str) -> Vec<u8> {
         t.start_page();
         t.finish_page();
     }
-    write_pdf(&t.pages, None)
+    (write_pdf(&t.pages, None), t.hyphenated)
 }
 
 fn to_superscript(c: char) -> char {
@@ -954,6 +997,36 @@ pub fn write_pdf(pages: &[Vec<Operation>], image: Option<&[u8]>) -> Vec<u8> {
     let mut out = Vec::new();
     doc.save_to(&mut out).unwrap();
     out
+}
+
+/// A page of `text` followed by a page that is only an image.
+pub fn partly_scanned_pdf(text: &str) -> Vec<u8> {
+    let pixels: Vec<u8> = (0..64 * 64).map(|i| (i % 251) as u8).collect();
+    let mut t = Typesetter::new("Partly scanned");
+    t.paragraph(text, 0.0, None, BODY, Font::Regular);
+    t.finish_page();
+    let mut pages = t.pages;
+    pages.push(image_page());
+    write_pdf(&pages, Some(&pixels))
+}
+
+fn image_page() -> Vec<Operation> {
+    vec![
+        Operation::new("q", vec![]),
+        Operation::new(
+            "cm",
+            vec![
+                500.into(),
+                0.into(),
+                0.into(),
+                700.into(),
+                40.into(),
+                60.into(),
+            ],
+        ),
+        Operation::new("Do", vec!["Im1".into()]),
+        Operation::new("Q", vec![]),
+    ]
 }
 
 /// A one-page "scan": a grey image and no text.

@@ -1217,6 +1217,147 @@ mod tests {
         );
     }
 
+    /// A package with `body` as its document, and the given styles,
+    /// numbering and footnotes under Word's usual part names (with no
+    /// relationships file: the reader falls back on those names).
+    fn package(body: &str, styles: &str, numbering: &str, footnotes: &str) -> Vec<u8> {
+        use std::io::Write;
+        let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, xml) in [
+            (
+                "word/document.xml",
+                format!("<w:document {w}><w:body>{body}</w:body></w:document>"),
+            ),
+            (
+                "word/styles.xml",
+                format!("<w:styles {w}>{styles}</w:styles>"),
+            ),
+            (
+                "word/numbering.xml",
+                format!("<w:numbering {w}>{numbering}</w:numbering>"),
+            ),
+            (
+                "word/footnotes.xml",
+                format!("<w:footnotes {w}>{footnotes}</w:footnotes>"),
+            ),
+        ] {
+            zip.start_file(name, opts).unwrap();
+            zip.write_all(xml.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn para(style: &str, runs: &str) -> String {
+        format!(r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p>"#)
+    }
+
+    fn run(text: &str) -> String {
+        format!(r#"<w:r><w:t xml:space="preserve">{text}</w:t></w:r>"#)
+    }
+
+    fn item(num: u32, level: u8, text: &str) -> String {
+        format!(
+            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>{}</w:p>"#,
+            run(text)
+        )
+    }
+
+    /// Title, a heading by name, one by `basedOn`, and Word's TOC Heading
+    /// (based on Heading 1 but taken out of the outline).
+    const STYLES: &str = r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Sub"><w:name w:val="Review subheading"/><w:basedOn w:val="Heading2"/></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/></w:style><w:style w:type="paragraph" w:styleId="TOCHeading"><w:name w:val="TOC Heading"/><w:basedOn w:val="Heading1"/><w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style>"#;
+    /// Lists 1 and 2 share a definition (2 restarts it); list 3 is bullets.
+    const NUMBERING: &str = r#"<w:abstractNum w:abstractNumId="5"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%2)"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="6"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val=""/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="5"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="5"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num><w:num w:numId="3"><w:abstractNumId w:val="6"/></w:num>"#;
+
+    #[test]
+    fn a_word_document_reads_as_revlens_text() {
+        let field = format!(
+            r#"<w:p>{}<w:r><w:rPr><w:vanish/></w:rPr><w:t>secret </w:t></w:r><w:del><w:r><w:delText>old </w:delText></w:r></w:del><w:ins>{}</w:ins><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DATE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>{}<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:footnoteReference w:id="7"/></w:r></w:p>"#,
+            run("The review "),
+            run("began "),
+            run("in 2021.")
+        );
+        let table = format!(
+            "<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr><w:tr><w:tc>{}</w:tc><w:tc>{}<w:p><w:r><w:t>and more</w:t><w:tab/><w:t>x</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+            para("Normal", &run("Agency")),
+            para("Normal", &run("Contacts")),
+            para("Normal", &run("Police")),
+            para("Normal", &run("12"))
+        );
+        let boxed = format!(
+            "<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl>",
+            para("Normal", &run("A boxed learning point."))
+        );
+        let body = [
+            para("Title", &run("Child Q")),
+            para("Title", &run("Learning Review")),
+            para("TOCHeading", &run("Contents")),
+            para("Heading1", &run("Introduction")),
+            field,
+            para("Sub", &run("What happened")),
+            item(1, 0, "First finding."),
+            item(1, 1, "A detail."),
+            item(1, 0, "Second finding."),
+            item(2, 0, "A new list."),
+            item(3, 0, "A bullet."),
+            "<w:p/>".to_owned(),
+            table,
+            boxed,
+            para("Normal", &run("# not a heading")),
+        ]
+        .concat();
+        let notes = format!(
+            r#"<w:footnote w:type="separator" w:id="0"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:id="7">{}</w:footnote>"#,
+            para(
+                "Normal",
+                &format!("<w:r><w:footnoteRef/></w:r>{}", run(" A note."))
+            )
+        );
+        let c = convert(&package(&body, STYLES, NUMBERING, &notes)).unwrap();
+        assert_eq!(c.flavour, Flavour::Markdown);
+        let expected = "# Child Q: Learning Review\n\nContents\n\n## Introduction\n\n\
+            The review began in 2021.¹\n\n### What happened\n\n\
+            1. First finding.\n (a) A detail.\n2. Second finding.\n1. A new list.\n- A bullet.\n\n\
+            Agency\tContacts\nPolice\t12 and more x\n\nA boxed learning point.\n\n\
+            \\# not a heading\n\n¹ A note.\n";
+        assert_eq!(c.text, expected);
+        // Paragraph numbers count non-empty paragraphs; the note belongs to
+        // the paragraph that refers to it.
+        let at = |needle: &str| c.map.at_offset(c.text.find(needle).unwrap());
+        assert_eq!(at("Child Q"), Some(1));
+        assert_eq!(at("## Introduction"), Some(4));
+        assert_eq!(at("A detail"), Some(8));
+        assert_eq!(at("Police"), Some(14));
+        assert_eq!(at("A boxed"), Some(17));
+        assert_eq!(at("not a heading"), Some(18));
+        assert_eq!(at("A note"), Some(5));
+    }
+
+    #[test]
+    fn without_heading_styles_the_text_is_plain() {
+        let body = [
+            para("Normal", &run("Introduction")),
+            para("Normal", &run("Text.")),
+        ]
+        .concat();
+        let c = convert(&package(&body, STYLES, "", "")).unwrap();
+        assert_eq!(c.flavour, Flavour::PlainText);
+        assert_eq!(c.text, "Introduction\n\nText.\n");
+    }
+
+    #[test]
+    fn a_zip_that_is_not_word_is_refused() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(b"<workbook/>").unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        let e = convert(&bytes).unwrap_err();
+        assert!(e.0.contains("not a Word document"), "{e}");
+    }
+
     #[test]
     fn symbol_font_bullets() {
         assert_eq!(symbol_char("F0B7"), Some('•'));

@@ -26,8 +26,20 @@ use crate::layout::Flavour;
 
 /// Converts a PDF file.
 pub fn convert(bytes: &[u8]) -> Result<Converted, ConvertError> {
-    let pages = super::guarded("PDF", || read_glyphs(bytes))?;
-    Ok(rebuild(pages))
+    let (pages, image_only) = super::guarded("PDF", || read_glyphs(bytes))?;
+    let mut converted = rebuild(pages);
+    if !image_only.is_empty() {
+        let list: Vec<String> = image_only.iter().map(u32::to_string).collect();
+        converted.warnings.push(format!(
+            "has {} page{} with no text layer, only images (scanned?): page{} {}; run OCR on it to analyse {}",
+            list.len(),
+            if list.len() == 1 { "" } else { "s" },
+            if list.len() == 1 { "" } else { "s" },
+            list.join(", "),
+            if list.len() == 1 { "that page" } else { "those pages" },
+        ));
+    }
+    Ok(converted)
 }
 
 // ---------------------------------------------------------------------------
@@ -140,7 +152,8 @@ impl OutputDev for Collector {
     }
 }
 
-fn read_glyphs(bytes: &[u8]) -> Result<Vec<Page>, ConvertError> {
+/// The glyphs of every page, and the pages that have images but no text.
+fn read_glyphs(bytes: &[u8]) -> Result<(Vec<Page>, Vec<u32>), ConvertError> {
     let mut doc = PdfDocument::load_mem(bytes)
         .map_err(|e| ConvertError(format!("is a damaged PDF: it cannot be parsed ({e})")))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
@@ -165,7 +178,18 @@ fn read_glyphs(bytes: &[u8]) -> Result<Vec<Page>, ConvertError> {
             ConvertError("is a PDF with no text in it".into())
         });
     }
-    Ok(collector.pages)
+    let textless: Vec<u32> = collector
+        .pages
+        .iter()
+        .filter(|p| p.glyphs.is_empty())
+        .map(|p| p.number)
+        .collect();
+    let image_only = if !textless.is_empty() && has_images(&doc) {
+        textless
+    } else {
+        Vec::new()
+    };
+    Ok((collector.pages, image_only))
 }
 
 /// Whether the document holds any image (a scanned page is one).
@@ -569,7 +593,6 @@ fn is_page_number(text: &str) -> bool {
 
 fn rebuild(pages: Vec<Page>) -> Converted {
     let page_count = pages.len();
-    let warnings = Vec::new();
     let mut per_page: Vec<(f64, Vec<Line>)> =
         pages.iter().map(|p| (p.height, page_lines(p))).collect();
     let body_size = body_size(&per_page);
@@ -766,7 +789,7 @@ fn rebuild(pages: Vec<Page>) -> Converted {
         text: tidy(&text),
         flavour: Flavour::PlainText,
         map,
-        warnings,
+        warnings: Vec::new(),
     }
 }
 
