@@ -26,8 +26,13 @@ use crate::layout::Flavour;
 
 /// Converts a PDF file.
 pub fn convert(bytes: &[u8]) -> Result<Converted, ConvertError> {
-    let (pages, image_only) = super::guarded("PDF", || read_glyphs(bytes))?;
+    let (pages, image_only, rotated) = super::guarded("PDF", || read_glyphs(bytes))?;
     let mut converted = rebuild(pages);
+    if rotated > 0 {
+        converted.warnings.push(format!(
+            "has {rotated} characters of sideways or slanted text (labels, watermarks); they were left out"
+        ));
+    }
     if !image_only.is_empty() {
         let list: Vec<String> = image_only.iter().map(u32::to_string).collect();
         converted.warnings.push(format!(
@@ -128,12 +133,16 @@ impl OutputDev for Collector {
             self.pending_space = true;
             return Ok(());
         }
+        let text = tidy(text);
+        if text.is_empty() {
+            return Ok(());
+        }
         page.glyphs.push(Glyph {
             x: trm.m31 - media.llx,
             y: media.ury - trm.m32,
             width: (width * font_size.abs() * scale_x).max(0.0),
             size,
-            text: text.to_owned(),
+            text,
             space_before: std::mem::take(&mut self.pending_space),
         });
         Ok(())
@@ -152,8 +161,9 @@ impl OutputDev for Collector {
     }
 }
 
-/// The glyphs of every page, and the pages that have images but no text.
-fn read_glyphs(bytes: &[u8]) -> Result<(Vec<Page>, Vec<u32>), ConvertError> {
+/// The glyphs of every page, the pages that have images but no text, and
+/// how many glyphs were not horizontal.
+fn read_glyphs(bytes: &[u8]) -> Result<(Vec<Page>, Vec<u32>, usize), ConvertError> {
     let mut doc = PdfDocument::load_mem(bytes)
         .map_err(|e| ConvertError(format!("is a damaged PDF: it cannot be parsed ({e})")))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
@@ -189,7 +199,7 @@ fn read_glyphs(bytes: &[u8]) -> Result<(Vec<Page>, Vec<u32>), ConvertError> {
     } else {
         Vec::new()
     };
-    Ok((collector.pages, image_only))
+    Ok((collector.pages, image_only, collector.rotated))
 }
 
 /// Whether the document holds any image (a scanned page is one).
@@ -786,16 +796,18 @@ fn rebuild(pages: Vec<Page>) -> Converted {
     }
     let (text, map) = out.finish(Unit::Page);
     Converted {
-        text: tidy(&text),
+        text,
         flavour: Flavour::PlainText,
         map,
         warnings: Vec::new(),
     }
 }
 
-/// Private-use bullets from symbol fonts read as a plain bullet.
+/// Private-use bullets from symbol fonts read as a plain bullet; control
+/// characters from glyphs without a mapping are dropped.
 fn tidy(text: &str) -> String {
     text.chars()
+        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
         .map(|c| match c {
             '\u{F0B7}' | '\u{F0A7}' | '\u{F0D8}' | '\u{F076}' | '\u{F0FC}' => '•',
             c => c,
