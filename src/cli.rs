@@ -292,10 +292,33 @@ fn cmd_sections(
             a.output.format.name()
         );
     }
-    let doc = match read_one(&a.file, "sections", a.input.limits(), msg)? {
-        Ok(doc) => doc,
-        Err(code) => return Ok(code),
+    let found = discover(std::slice::from_ref(&a.file), msg);
+    let Some(input) = found.inputs.first() else {
+        let why = found
+            .errors
+            .first()
+            .map_or("no document found".to_owned(), |e| {
+                format!("{}: {}", e.path, e.message)
+            });
+        anyhow::bail!("{why}");
     };
+    if found.inputs.len() > 1 {
+        anyhow::bail!(
+            "sections takes one document; {} is a folder of {}",
+            a.file.display(),
+            found.inputs.len()
+        );
+    }
+    let doc = match Document::read(input, a.input.limits()) {
+        Ok(d) => d,
+        Err(e) => {
+            msg.error(format!("{}: {e}", input.display));
+            return Ok(exit::UNREADABLE);
+        }
+    };
+    for w in &doc.warnings {
+        msg.warning(format!("{}: {w}", doc.path));
+    }
     let parsed = doc.parse();
     let sections = parsed.section_reports();
     let w = sink.writer();

@@ -44,6 +44,7 @@ pub struct DocumentReport {
     /// and for PDF and Word documents).
     pub encoding: Option<String>,
     /// `text`, `pdf` or `docx` (null when the file could not be read).
+    #[serde(default)]
     pub format: Option<String>,
     pub sections: Vec<SectionReport>,
     pub themes: Vec<ThemeReport>,
