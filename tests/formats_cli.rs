@@ -169,6 +169,11 @@ fn broken_files(dir: &Path) -> Vec<(&'static str, Vec<&'static str>)> {
     )
     .unwrap();
     fs::write(dir.join("empty.pdf"), b"").unwrap();
+    fs::write(
+        dir.join("oddfont.pdf"),
+        make_fixtures::pdf_with_unknown_encoding(),
+    )
+    .unwrap();
     fs::write(dir.join("truncated.pdf"), &good_pdf[..good_pdf.len() / 3]).unwrap();
     fs::write(dir.join("notzip.docx"), "this was never a Word file").unwrap();
     fs::write(dir.join("damaged.docx"), &good_docx[..good_docx.len() / 2]).unwrap();
@@ -177,6 +182,11 @@ fn broken_files(dir: &Path) -> Vec<(&'static str, Vec<&'static str>)> {
         ("scan.pdf", vec!["no text layer", "OCR"]),
         ("locked.pdf", vec!["encrypted", "password"]),
         ("empty.pdf", vec!["empty (0 bytes)"]),
+        // the PDF reader panics on it; revlens reports it
+        (
+            "oddfont.pdf",
+            vec!["PDF reader gave up", "unexpected encoding"],
+        ),
         ("truncated.pdf", vec!["PDF"]),
         ("notzip.docx", vec!["not a Word .docx document"]),
         ("damaged.docx", vec!["damaged Word document"]),

@@ -1077,3 +1077,31 @@ pub fn encrypted_pdf(text: &str, user_password: &str) -> Vec<u8> {
     doc.save_to(&mut out).unwrap();
     out
 }
+
+/// A PDF whose font names an encoding that does not exist: the PDF reader
+/// stops on it with a panic, which revlens must turn into an error.
+pub fn pdf_with_unknown_encoding() -> Vec<u8> {
+    let mut t = Typesetter::new("Odd font");
+    t.paragraph(
+        "The review was commissioned in 2021.",
+        0.0,
+        None,
+        BODY,
+        Font::Regular,
+    );
+    t.finish_page();
+    let mut doc = Pdf::load_mem(&write_pdf(&t.pages, None)).unwrap();
+    for object in doc.objects.values_mut() {
+        if let Object::Dictionary(d) = object {
+            if d.get(b"Type")
+                .and_then(Object::as_name)
+                .is_ok_and(|n| n == b"Font")
+            {
+                d.set("Encoding", Object::Name(b"NoSuchEncoding".to_vec()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
