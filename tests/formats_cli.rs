@@ -56,6 +56,9 @@ fn squash(s: &str) -> String {
 /// What must not change when a review is converted: the differences found.
 fn differences(txt: &DocumentReport, other: &DocumentReport) -> Vec<String> {
     let mut out = Vec::new();
+    if txt.title != other.title {
+        out.push(format!("title {:?} vs {:?}", txt.title, other.title));
+    }
     let sections = |d: &DocumentReport| -> Vec<String> {
         d.sections
             .iter()
