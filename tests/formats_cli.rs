@@ -344,6 +344,17 @@ fn sections_report_pages_and_paragraphs_only_for_converted_files() {
     assert_eq!(keys("q.docx"), (false, true));
     assert_eq!(keys("q.pdf"), (true, false));
     // The table shows the page or paragraph where the line would be.
+    // The numbered recommendations keep their numbers (Word list numbering
+    // in the .docx, hanging numbers in the PDF).
+    for file in ["q.docx", "q.pdf"] {
+        let text = stdout(&revlens_in(dir.path(), &["extract", file]));
+        assert!(
+            text.contains(
+                "1. The partnership should act on the findings.\n2. The board should check that it has.\n"
+            ),
+            "{file}:\n{text}"
+        );
+    }
     for (file, at) in [("q.docx", "¶6"), ("q.pdf", "p.1")] {
         let table = stdout(&revlens_in(dir.path(), &["sections", file]));
         let row = table.lines().find(|l| l.contains("Recommendations"));
