@@ -13,7 +13,8 @@ use rayon::prelude::*;
 use crate::corpus::Input;
 use crate::document::{Document, Limits, Parsed};
 use crate::extract;
-use crate::model::{ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo, SectionReport};
+use crate::formats::Format;
+use crate::model::{ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo};
 use crate::rules::RuleSet;
 use crate::{metadata, tables, themes};
 
@@ -187,12 +188,10 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
         metadata: metadata::read(parsed),
         words,
         lines,
-        encoding: Some(parsed.doc.encoding.name().to_owned()),
-        sections: parsed
-            .outline
-            .headings()
-            .map(SectionReport::from_section)
-            .collect(),
+        encoding: (parsed.doc.format == Format::Text)
+            .then(|| parsed.doc.encoding.name().to_owned()),
+        format: Some(parsed.doc.format.name().to_owned()),
+        sections: parsed.section_reports(),
         themes: themes::reports(
             parsed,
             &settings.rules,

@@ -63,6 +63,8 @@ enum Command {
     Kwic(KwicArgs),
     /// Check drafts: `path:line:column: severity: rule: message` for every finding
     Lint(LintArgs),
+    /// Print the text revlens analyses for a document (to check the conversion of a PDF or Word file)
+    Extract(ExtractArgs),
     /// Every recommendation found, one row each, with its addressee
     Recommendations(records::RecommendationsArgs),
     /// Every learning point found, one row each (--all adds previews and good practice)
@@ -174,6 +176,18 @@ struct SectionsArgs {
 }
 
 #[derive(Debug, Args)]
+struct ExtractArgs {
+    /// The document (`-` reads standard input)
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Write the text to FILE (whole, or not at all) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(Debug, Args)]
 struct OutputArgs {
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value = "table")]
@@ -267,6 +281,7 @@ where
         } => cmd_rules_test(rules, stdout),
         Command::Recommendations(a) => records::cmd_recommendations(&cli, a, stdout, &mut msg),
         Command::Learning(a) => records::cmd_learning(&cli, a, stdout, &mut msg),
+        Command::Extract(a) => cmd_extract(a, stdout, &mut msg),
     };
     match result {
         Ok(code) => code,
@@ -337,7 +352,7 @@ fn discover(paths: &[PathBuf], msg: &mut Messages) -> Discovery {
     if found.skipped > 0 {
         let kinds: Vec<_> = found.skipped_kinds.iter().map(String::as_str).collect();
         msg.note(format!(
-            "skipped {} file{} that {} not .txt or .md ({})",
+            "skipped {} file{} that {} not .txt, .md, .pdf or .docx ({})",
             found.skipped,
             if found.skipped == 1 { "" } else { "s" },
             if found.skipped == 1 { "is" } else { "are" },
@@ -371,7 +386,7 @@ fn discover_inputs(paths: &[PathBuf], msg: &mut Messages) -> Result<Discovery> {
         }
         let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         anyhow::bail!(
-            "no documents to analyse in {}; revlens reads .txt and .md files",
+            "no documents to analyse in {}; revlens reads .txt, .md, .pdf and .docx files",
             named.join(", ")
         );
     }
@@ -820,11 +835,7 @@ fn cmd_sections(a: &SectionsArgs, stdout: &mut dyn Write, msg: &mut Messages) ->
         msg.warning(format!("{}: {w}", doc.path));
     }
     let parsed = doc.parse();
-    let sections: Vec<SectionReport> = parsed
-        .outline
-        .headings()
-        .map(SectionReport::from_section)
-        .collect();
+    let sections = parsed.section_reports();
     let w = sink.writer();
     match a.output.format {
         Format::Json => report::write_json(
@@ -843,6 +854,59 @@ fn cmd_sections(a: &SectionsArgs, stdout: &mut dyn Write, msg: &mut Messages) ->
             &sections,
         )
         .context("writing the outline")?,
+    }
+    sink.finish()?;
+    Ok(exit::OK)
+}
+
+/// Reads the one document a command works on: `Ok(Err(code))` when it
+/// cannot be read (the error is reported), `Err` for a usage problem.
+fn read_one(
+    file: &std::path::Path,
+    command: &str,
+    limits: Limits,
+    msg: &mut Messages,
+) -> Result<Result<Document, i32>> {
+    let found = discover(std::slice::from_ref(&file.to_path_buf()), msg);
+    let Some(input) = found.inputs.first() else {
+        let why = found
+            .errors
+            .first()
+            .map_or("no document found".to_owned(), |e| {
+                format!("{}: {}", e.path, e.message)
+            });
+        anyhow::bail!("{why}");
+    };
+    if found.inputs.len() > 1 {
+        anyhow::bail!(
+            "{command} takes one document; {} is a folder of {}",
+            file.display(),
+            found.inputs.len()
+        );
+    }
+    let doc = match Document::read(input, limits) {
+        Ok(d) => d,
+        Err(e) => {
+            msg.error(format!("{}: {e}", input.display));
+            return Ok(Err(exit::UNREADABLE));
+        }
+    };
+    for w in &doc.warnings {
+        msg.warning(format!("{}: {w}", doc.path));
+    }
+    Ok(Ok(doc))
+}
+
+fn cmd_extract(a: &ExtractArgs, stdout: &mut dyn Write, msg: &mut Messages) -> Result<i32> {
+    let mut sink = Sink::open(a.output.as_deref(), stdout)?;
+    let doc = match read_one(&a.file, "extract", a.input.limits(), msg)? {
+        Ok(doc) => doc,
+        Err(code) => return Ok(code),
+    };
+    let w = sink.writer();
+    w.write_all(doc.text.as_bytes())?;
+    if !doc.text.is_empty() && !doc.text.ends_with('\n') {
+        w.write_all(b"\n")?;
     }
     sink.finish()?;
     Ok(exit::OK)

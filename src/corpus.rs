@@ -48,7 +48,7 @@ pub struct Discovery {
 }
 
 /// File extensions revlens reads (lowercase, without the dot).
-pub const ACCEPTED: &[&str] = &["txt", "md", "markdown"];
+pub const ACCEPTED: &[&str] = &["txt", "md", "markdown", "pdf", "docx"];
 
 /// Whether a path has an accepted extension.
 pub fn is_accepted(path: &Path) -> bool {
@@ -215,6 +215,8 @@ mod tests {
         fs::write(root.join(".hidden.txt"), "h").unwrap();
         fs::write(root.join(".git/x.txt"), "x").unwrap();
         fs::write(root.join("report.pdf"), "p").unwrap();
+        fs::write(root.join("draft.DOCX"), "d").unwrap();
+        fs::write(root.join("scan.png"), "i").unwrap();
         fs::write(root.join("notes.TXT"), "n").unwrap();
         let d = discover(&[root.to_path_buf()]);
         let names: Vec<_> = d
@@ -226,7 +228,16 @@ mod tests {
                     .to_owned()
             })
             .collect();
-        assert_eq!(names, ["/a.md", "/b/deep/z.txt", "/notes.TXT"]);
+        assert_eq!(
+            names,
+            [
+                "/a.md",
+                "/b/deep/z.txt",
+                "/draft.DOCX",
+                "/notes.TXT",
+                "/report.pdf"
+            ]
+        );
         assert_eq!(d.skipped, 1);
         assert!(d.errors.is_empty());
     }

@@ -52,7 +52,7 @@ impl fmt::Display for DecodeError {
         match self {
             DecodeError::Binary { what } => write!(
                 f,
-                "looks like a binary file ({what}), not text; convert it to .txt or .md first"
+                "looks like a binary file ({what}), not text; revlens reads text, Markdown, PDF and Word .docx files"
             ),
         }
     }

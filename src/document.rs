@@ -1,8 +1,10 @@
 //! Reading one document.
 //!
 //! Owns turning an [`Input`] into a [`Document`]: reading the bytes (read-only,
-//! within a size limit), decoding them, and keeping the line index that maps
-//! byte offsets back to the line and column of the file on disk. Then
+//! within a size limit), decoding them (or converting a PDF or Word document
+//! with [`formats`]), and keeping the line index that maps byte offsets back
+//! to the line and column of the file on disk, or for a converted document
+//! to its page or paragraph ([`Document::locate`]). Then
 //! [`Document::parse`] lays the text out and finds its sections, giving a
 //! [`Parsed`] document that rules and extraction work on.
 
@@ -11,7 +13,9 @@ use std::io::Read;
 
 use crate::corpus::{Input, Source, describe_io};
 use crate::decode::{self, Encoding};
+use crate::formats::{self, Format, SourceMap, Unit};
 use crate::layout::{self, Flavour, Layout};
+use crate::model::SectionReport;
 use crate::sections::{self, Outline};
 use crate::text::{LineIndex, Position};
 
@@ -51,17 +55,57 @@ pub struct Document {
     /// The text, with line endings normalised to `\n`.
     pub text: String,
     pub lines: LineIndex,
+    /// For a converted document, the encoding of the converted text.
     pub encoding: Encoding,
     /// Notes about decoding, without the path.
     pub warnings: Vec<String>,
+    /// What the file was: text (or Markdown), PDF or Word.
+    pub format: Format,
+    /// For PDF and Word documents, the page or paragraph of each stretch of
+    /// the converted text.
+    pub source_map: Option<SourceMap>,
+}
+
+/// Where a byte offset of a document's text is, for reporting.
+///
+/// `line` and `column` are 1-based and count in the text revlens analysed:
+/// the file itself for text, the converted text (`revlens extract`) for PDF
+/// and Word. For those, `page` (PDF, 1 = first page) or `paragraph` (Word,
+/// counting non-empty paragraphs) says where it is in the original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub page: Option<usize>,
+    pub paragraph: Option<usize>,
 }
 
 impl Document {
-    /// Reads and decodes an input.
+    /// Reads and decodes (or converts) an input.
     pub fn read(input: &Input, limits: Limits) -> Result<Document, DocError> {
         let bytes = read_bytes(input, limits)?;
-        let flavour = flavour_of(&input.display);
-        Document::from_bytes(&input.display, &bytes, flavour)
+        Document::from_file_bytes(&input.display, &bytes)
+    }
+
+    /// Takes the bytes of a file of any kind revlens reads: PDF and Word
+    /// documents (recognised by their first bytes, or their extension) are
+    /// converted, anything else is decoded as text or Markdown.
+    pub fn from_file_bytes(path: &str, bytes: &[u8]) -> Result<Document, DocError> {
+        let format = Format::detect(path, bytes).map_err(|e| DocError(e.to_string()))?;
+        if format == Format::Text {
+            return Document::from_bytes(path, bytes, flavour_of(path));
+        }
+        let converted = formats::convert(format, bytes).map_err(|e| DocError(e.to_string()))?;
+        let mut doc = Document::from_text(
+            path,
+            converted.text,
+            converted.flavour,
+            Encoding::Utf8,
+            converted.warnings,
+        );
+        doc.format = format;
+        doc.source_map = Some(converted.map);
+        Ok(doc)
     }
 
     /// Decodes bytes already in memory.
@@ -91,12 +135,36 @@ impl Document {
             lines,
             encoding,
             warnings,
+            format: Format::Text,
+            source_map: None,
         }
     }
 
     /// Line and column of a byte offset of the text.
     pub fn position(&self, offset: usize) -> Position {
         self.lines.position(&self.text, offset)
+    }
+
+    /// Where a byte offset of the text is: line and column, plus the page
+    /// or paragraph of the original for a PDF or Word document.
+    pub fn locate(&self, offset: usize) -> Location {
+        let Position { line, column } = self.position(offset);
+        let unit = self.source_map.as_ref().and_then(|m| {
+            m.at_offset(offset.min(self.text.len()))
+                .map(|n| (m.unit, n))
+        });
+        Location {
+            line,
+            column,
+            page: unit.and_then(|(u, n)| (u == Unit::Page).then_some(n)),
+            paragraph: unit.and_then(|(u, n)| (u == Unit::Paragraph).then_some(n)),
+        }
+    }
+
+    /// [`Document::locate`] for the start of a 1-based line.
+    pub fn locate_line(&self, line: usize) -> Location {
+        let last = self.lines.line_count(&self.text).max(1);
+        self.locate(self.lines.line_start(line.clamp(1, last)))
     }
 
     /// Number of words: runs of non-space characters holding a letter or digit.
@@ -147,6 +215,24 @@ pub struct Parsed {
     pub doc: Document,
     pub layout: Layout,
     pub outline: Outline,
+}
+
+impl Parsed {
+    /// The headings as reported, each with its page or paragraph when the
+    /// document was converted from PDF or Word.
+    pub fn section_reports(&self) -> Vec<SectionReport> {
+        self.outline
+            .headings()
+            .map(|s| {
+                let at = self.doc.locate_line(s.line);
+                SectionReport {
+                    page: at.page,
+                    paragraph: at.paragraph,
+                    ..SectionReport::from_section(s)
+                }
+            })
+            .collect()
+    }
 }
 
 fn flavour_of(path: &str) -> Flavour {

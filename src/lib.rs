@@ -13,6 +13,7 @@ pub mod corpus;
 pub mod decode;
 pub mod document;
 pub mod extract;
+pub mod formats;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod kwic;

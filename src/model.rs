@@ -47,8 +47,12 @@ pub struct DocumentReport {
     pub metadata: Metadata,
     pub words: usize,
     pub lines: usize,
-    /// Encoding the file was decoded from (null when it could not be read).
+    /// Encoding the file was decoded from (null when it could not be read,
+    /// and for PDF and Word documents).
     pub encoding: Option<String>,
+    /// `text`, `pdf` or `docx` (null when the file could not be read).
+    #[serde(default)]
+    pub format: Option<String>,
     pub sections: Vec<SectionReport>,
     pub themes: Vec<ThemeReport>,
     pub recommendations: Vec<RecommendationReport>,
@@ -74,6 +78,12 @@ pub struct SectionReport {
     pub line: usize,
     /// The number printed before the title (`4`, `2.1`), if any.
     pub number: Option<String>,
+    /// PDF only: the page of the heading (1 = the first page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    /// Word only: the heading's paragraph (counting non-empty paragraphs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<usize>,
 }
 
 /// One theme found in a document.
@@ -210,6 +220,8 @@ impl SectionReport {
             kind: s.kind,
             line: s.line,
             number: s.number.clone(),
+            page: None,
+            paragraph: None,
         }
     }
 }

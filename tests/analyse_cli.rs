@@ -240,11 +240,11 @@ fn exit_codes_for_usage_and_missing_input() {
         stderr(&o)
     );
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("report.pdf"), "%PDF-1.4").unwrap();
+    fs::write(dir.path().join("scan.png"), b"\x89PNG\r\n").unwrap();
     let o = revlens_in(dir.path(), &["analyse", "."]);
     assert_code(&o, 2);
     assert!(
-        stderr(&o).contains("skipped 1 file that is not .txt or .md (pdf)"),
+        stderr(&o).contains("skipped 1 file that is not .txt, .md, .pdf or .docx (png)"),
         "{}",
         stderr(&o)
     );

@@ -56,7 +56,17 @@ impl<'w> AnalysisCsv<'w> {
 /// One row per section.
 pub fn write_outline(w: &mut dyn Write, path: &str, sections: &[SectionReport]) -> Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["path", "line", "level", "number", "title", "kind"])?;
+    out.write_record([
+        "path",
+        "line",
+        "level",
+        "number",
+        "title",
+        "kind",
+        "page",
+        "paragraph",
+    ])?;
+    let text = |n: Option<usize>| n.map_or(String::new(), |n| n.to_string());
     for s in sections {
         out.write_record([
             path,
@@ -65,6 +75,8 @@ pub fn write_outline(w: &mut dyn Write, path: &str, sections: &[SectionReport]) 
             s.number.as_deref().unwrap_or(""),
             &s.title,
             s.kind.as_str(),
+            &text(s.page),
+            &text(s.paragraph),
         ])?;
     }
     out.flush()?;

@@ -112,7 +112,14 @@ pub fn write_outline(
             None => format!("{indent}{}", s.title),
         };
         let pad = (width + 6).saturating_sub(label.chars().count());
-        writeln!(w, "{:>6}  {label}{}{}", s.line, " ".repeat(pad), s.kind)?;
+        // A PDF's page or a Word document's paragraph is what its reader can
+        // find; the line of the converted text is not.
+        let at = match (s.page, s.paragraph) {
+            (Some(p), _) => format!("p.{p}"),
+            (_, Some(p)) => format!("¶{p}"),
+            _ => s.line.to_string(),
+        };
+        writeln!(w, "{at:>6}  {label}{}{}", " ".repeat(pad), s.kind)?;
     }
     Ok(())
 }
