@@ -8,4 +8,5 @@ mod util;
 mod analyse_cli;
 mod builtin_rules;
 mod corpus_sections;
+mod corpus_themes;
 mod rules_cli;
