@@ -4,7 +4,8 @@
 //! every rule's `any` patterns; only the patterns it reports run again to
 //! find positions; sentences are split only in paragraphs with a hit; `all`
 //! and `none` are tested inside the same scope unit as the `any` match
-//! (sentence, paragraph, section with its sub-sections, or document); and in
+//! (sentence, paragraph, section with its sub-sections, or document); a rule
+//! with `min_matches` fires in a unit only if it matched there that often; and in
 //! rule groups (such as the NRM family) only the highest-priority rule keeps
 //! a sentence. Pure: no files, no output.
 
@@ -137,12 +138,27 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
             }
         }
     }
-    apply_groups(rules, &mut hits);
     hits.sort_by(|a, b| {
         (a.paragraph, a.span.start, a.rule).cmp(&(b.paragraph, b.span.start, b.rule))
     });
     hits.dedup_by(|a, b| a.rule == b.rule && a.paragraph == b.paragraph && a.span == b.span);
+    apply_min_matches(rules, &mut hits);
+    apply_groups(rules, &mut hits);
     hits
+}
+
+/// Drops the hits of a rule in every scope unit where its `any` patterns
+/// matched fewer than its `min_matches` times (so a document-scope rule can
+/// ask for a theme to be discussed, not merely named once).
+fn apply_min_matches(rules: &RuleSet, hits: &mut Vec<Hit>) {
+    if rules.rules.iter().all(|r| r.min_matches <= 1) {
+        return;
+    }
+    let mut counts: HashMap<(usize, UnitId), usize> = HashMap::new();
+    for h in hits.iter() {
+        *counts.entry((h.rule, h.unit)).or_default() += 1;
+    }
+    hits.retain(|h| counts[&(h.rule, h.unit)] >= rules.rules[h.rule].min_matches);
 }
 
 /// `all` patterns each match somewhere in the scope and no `none` pattern does.
@@ -317,6 +333,22 @@ mod tests {
                 ("mention".into(), "NRM".into())
             ]
         );
+    }
+
+    #[test]
+    fn min_matches_counts_matches_in_the_unit() {
+        let set = rules(
+            "[[rule]]\nid = \"substantive\"\nscope = \"document\"\nmin_matches = 3\nany = ['\\bCCE\\b']\n",
+        );
+        // Two mentions across the document: not enough.
+        assert!(hits_in(&set, &["Risk of CCE.", "CCE again.", "Nothing."]).is_empty());
+        // Three (two in one sentence count twice): the rule fires, one unit.
+        let got = hits_in(&set, &["Risk of CCE and CCE.", "CCE again."]);
+        assert_eq!(got.len(), 3);
+        let set = rules("[[rule]]\nid = \"twice\"\nmin_matches = 2\nany = ['\\bmissing\\b']\n");
+        // Sentence scope: counted per sentence.
+        assert!(hits_in(&set, &["He went missing. He was missing again."]).is_empty());
+        assert_eq!(hits_in(&set, &["Missing, then missing again."]).len(), 2);
     }
 
     #[test]

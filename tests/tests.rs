@@ -9,6 +9,7 @@ mod util;
 mod analyse_cli;
 mod builtin_rules;
 mod corpus_sections;
+mod corpus_themes;
 mod extract_corpus;
 mod extract_formats;
 mod formats_cli;

@@ -63,6 +63,8 @@ pub struct Rule {
     /// priority wins.
     pub group: Option<String>,
     pub priority: i64,
+    /// Fewest `any` matches in a scope unit for the rule to fire there.
+    pub min_matches: usize,
     pub file: String,
     pub line: usize,
 }
@@ -176,6 +178,7 @@ pub fn compile(raw: Vec<RawRule>, errors: &mut Vec<RuleError>) -> Vec<Rule> {
             examples: r.examples,
             group: r.group,
             priority: r.priority,
+            min_matches: r.min_matches,
             file: r.file,
             line: r.line,
         });
@@ -306,6 +309,7 @@ mod tests {
             examples: Vec::new(),
             group: None,
             priority: 0,
+            min_matches: 1,
         }
     }
 

@@ -130,6 +130,9 @@ pub struct RawRule {
     pub examples: Vec<Example>,
     pub group: Option<String>,
     pub priority: i64,
+    /// The rule fires in a scope unit only if its `any` patterns match there
+    /// at least this many times (default 1).
+    pub min_matches: usize,
 }
 
 /// Keys a `[[rule]]` table may have.
@@ -152,6 +155,7 @@ pub const RULE_KEYS: &[&str] = &[
     "examples",
     "group",
     "priority",
+    "min_matches",
 ];
 const EXAMPLE_KEYS: &[&str] = &["text", "match", "section"];
 
@@ -301,6 +305,7 @@ fn parse_rule(
         examples: Vec::new(),
         group: None,
         priority: 0,
+        min_matches: 1,
     };
     let mut saw_any = false;
     for (key, value) in table.iter() {
@@ -367,6 +372,19 @@ fn parse_rule(
                     Err(_) => p.error(key_line, "`priority` must be a whole number".into()),
                 },
                 _ => p.error(key_line, "`priority` must be a whole number".into()),
+            },
+            "min_matches" => match value.get_ref() {
+                DeValue::Integer(i) => match i.as_str().replace('_', "").parse::<usize>() {
+                    Ok(n) if n >= 1 => rule.min_matches = n,
+                    _ => p.error(
+                        key_line,
+                        "`min_matches` must be a whole number of at least 1".into(),
+                    ),
+                },
+                _ => p.error(
+                    key_line,
+                    "`min_matches` must be a whole number of at least 1".into(),
+                ),
             },
             "examples" => rule.examples = p.examples(value),
             other => {
@@ -632,6 +650,24 @@ mod tests {
             "{got:?}"
         );
         assert!(errors.iter().all(|e| e.file == "test.toml"));
+    }
+
+    #[test]
+    fn min_matches_is_a_positive_whole_number() {
+        let (rules, errors) =
+            parse_str("[[rule]]\nid = \"x\"\nscope = \"document\"\nmin_matches = 3\nany = ['a']\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(rules[0].min_matches, 3);
+        let (rules, _) = parse_str("[[rule]]\nid = \"x\"\nany = ['a']\n");
+        assert_eq!(rules[0].min_matches, 1);
+        for bad in ["0", "-2", "\"3\""] {
+            let (_, errors) = parse_str(&format!(
+                "[[rule]]\nid = \"x\"\nmin_matches = {bad}\nany = ['a']\n"
+            ));
+            assert_eq!(errors.len(), 1, "{bad}: {errors:?}");
+            assert_eq!(errors[0].line, 3);
+            assert!(errors[0].message.contains("at least 1"), "{errors:?}");
+        }
     }
 
     #[test]
