@@ -181,7 +181,22 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
     let extraction = extract::extract(parsed);
     let kinds = paragraph_kinds(parsed, &extraction);
     let hits = themes::hits(parsed, &settings.rules, &kinds);
-    let records = extract::report::records(&extraction, &parsed.outline);
+    let mut records = extract::report::records(&extraction, &parsed.outline);
+    if parsed.doc.source_map.is_some() {
+        // A PDF or Word file: say on which page or in which paragraph.
+        for r in &mut records.recommendations {
+            let at = parsed.doc.locate_line(r.line);
+            (r.page, r.paragraph) = (at.page, at.paragraph);
+        }
+        for l in records
+            .learning_points
+            .iter_mut()
+            .chain(&mut records.summary_learning)
+        {
+            let at = parsed.doc.locate_line(l.line);
+            (l.page, l.paragraph) = (at.page, at.paragraph);
+        }
+    }
     DocumentReport {
         path: parsed.doc.path.clone(),
         title: parsed.outline.title.clone(),

@@ -104,6 +104,12 @@ pub struct ThemeReport {
 pub struct Evidence {
     pub line: usize,
     pub column: usize,
+    /// PDF only: the page (1 = the first page of the file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    /// Word only: the paragraph (counting non-empty paragraphs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<usize>,
     pub section: String,
     /// The kind of that section.
     pub section_kind: SectionKind,
@@ -145,6 +151,12 @@ pub struct RecommendationReport {
     pub leaves: Vec<LeafReport>,
     /// Lines where it is printed again (a repeated table of recommendations).
     pub repeated_at: Vec<usize>,
+    /// PDF only: the page (1 = the first page of the file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    /// Word only: the paragraph (counting non-empty paragraphs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<usize>,
 }
 
 /// A secondary agency of a recommendation.
@@ -182,6 +194,12 @@ pub struct LearningPointReport {
     pub form: String,
     pub end_line: usize,
     pub repeated_at: Vec<usize>,
+    /// PDF only: the page (1 = the first page of the file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    /// Word only: the paragraph (counting non-empty paragraphs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<usize>,
 }
 
 /// A good-practice item or paragraph.
@@ -249,6 +267,12 @@ pub struct Diagnostic {
     pub severity: crate::rules::Severity,
     pub message: String,
     pub suggestion: Option<String>,
+    /// PDF only: the page (1 = the first page of the file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    /// Word only: the paragraph (counting non-empty paragraphs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<usize>,
     /// The line of the file the finding starts on, for display.
     #[serde(skip)]
     pub excerpt: String,

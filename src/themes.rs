@@ -130,10 +130,12 @@ fn merged_matches(hits: &[&Hit]) -> usize {
 /// The evidence for one hit: where the matched words are in the file.
 pub fn evidence_of(parsed: &Parsed, rules: &RuleSet, kinds: &[SectionKind], h: &Hit) -> Evidence {
     let p = &parsed.layout.paragraphs[h.paragraph];
-    let pos = parsed.doc.position(p.text.source_offset(h.span.start));
+    let pos = parsed.doc.locate(p.text.source_offset(h.span.start));
     Evidence {
         line: pos.line,
         column: pos.column,
+        page: pos.page,
+        paragraph: pos.paragraph,
         section: parsed.outline.section_title(p.section).to_owned(),
         section_kind: kinds[h.paragraph],
         text: p.as_str()[h.sentence.clone()].trim().to_owned(),

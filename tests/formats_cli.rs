@@ -489,3 +489,59 @@ fn words_hyphenated_by_a_typesetter_are_joined_again() {
     let strange: Vec<String> = words(&doc.text).difference(&known).cloned().collect();
     assert!(strange.len() <= 2, "words not in the original: {strange:?}");
 }
+
+/// Evidence, records and lint findings in a PDF say on which page; in a
+/// Word file, in which paragraph; in a text file, at which line (and carry
+/// neither key).
+#[test]
+fn evidence_records_and_lint_give_pages_and_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    write_samples(dir.path());
+    let o = revlens_in(dir.path(), &["analyse", ".", "--format", "json"]);
+    assert_code(&o, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for d in v["documents"].as_array().unwrap() {
+        let path = d["path"].as_str().unwrap();
+        let (want_page, want_paragraph) = (path.ends_with(".pdf"), path.ends_with(".docx"));
+        let evidence: Vec<&serde_json::Value> = d["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| t["evidence"].as_array().unwrap())
+            .collect();
+        let records: Vec<&serde_json::Value> = d["recommendations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(d["learning_points"].as_array().unwrap())
+            .collect();
+        assert!(!evidence.is_empty() && !records.is_empty(), "{path}");
+        for item in evidence.iter().chain(&records) {
+            assert_eq!(item.get("page").is_some(), want_page, "{path}: {item}");
+            assert_eq!(
+                item.get("paragraph").is_some(),
+                want_paragraph,
+                "{path}: {item}"
+            );
+            if want_page {
+                assert!(item["page"].as_u64().unwrap() >= 1);
+            }
+        }
+    }
+    // Lint names the page or paragraph instead of a line of converted text.
+    for (file, place) in [
+        ("004_e88311f8b7e3dce9.pdf", ":page "),
+        ("004_e88311f8b7e3dce9.docx", ":paragraph "),
+    ] {
+        let o = revlens_in(dir.path(), &["lint", file, "--fail-on", "error"]);
+        assert_code(&o, 0);
+        let out = stdout(&o);
+        let first = out.lines().next().unwrap_or("");
+        assert!(first.starts_with(&format!("{file}{place}")), "{first}");
+        let gutter = out.lines().nth(2).unwrap_or("");
+        assert!(
+            gutter.starts_with(if place == ":page " { "p." } else { "¶" }),
+            "{gutter}"
+        );
+    }
+}

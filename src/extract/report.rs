@@ -98,6 +98,9 @@ fn recommendation(r: &Recommendation, outline: &Outline) -> RecommendationReport
             })
             .collect(),
         repeated_at: repeated_at(item),
+        // Pages and paragraphs come from the document (see analyse).
+        page: None,
+        paragraph: None,
     }
 }
 
@@ -115,5 +118,8 @@ fn learning(l: &LearningPoint, kind: &str, outline: &Outline) -> LearningPointRe
         form: item.form.as_str().to_owned(),
         end_line: item.end_line,
         repeated_at: repeated_at(item),
+        // Pages and paragraphs come from the document (see analyse).
+        page: None,
+        paragraph: None,
     }
 }

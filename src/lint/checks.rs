@@ -276,6 +276,7 @@ fn at(
     let line_text = &text[start..end];
     let indent = line_text.chars().take_while(|c| c.is_whitespace()).count();
     let width = line_text.trim_end().chars().count();
+    let located = parsed.doc.locate_line(line);
     let severity = CHECKS
         .iter()
         .find(|c| c.id == rule)
@@ -290,6 +291,8 @@ fn at(
         severity,
         message,
         suggestion: suggestion.map(str::to_owned),
+        page: located.page,
+        paragraph: located.paragraph,
         excerpt: line_text.to_owned(),
     }
 }

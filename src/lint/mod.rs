@@ -43,6 +43,7 @@ pub fn lint(parsed: &Parsed, rules: &RuleSet, config: &LintConfig) -> Vec<Diagno
         let last = p
             .text
             .source_offset(hit.span.end.saturating_sub(1).max(hit.span.start));
+        let located = parsed.doc.locate(start);
         let from = parsed.doc.position(start);
         let to = parsed.doc.position(last);
         if directives.disables(&rule.id, from.line) || directives.disables(&rule.theme, from.line) {
@@ -68,6 +69,8 @@ pub fn lint(parsed: &Parsed, rules: &RuleSet, config: &LintConfig) -> Vec<Diagno
             severity,
             message: rule.lint_message(),
             suggestion: rule.suggestion.clone(),
+            page: located.page,
+            paragraph: located.paragraph,
             excerpt: line_text(&parsed.doc.text, &parsed.doc.lines, from.line),
         });
     }

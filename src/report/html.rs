@@ -391,7 +391,7 @@ fn evidence_block(
             summary { "D" (i + 1) " " code { (d.path) } " — " (super::count(theme.hits, "hit")) }
             ul.evidence {
                 @for e in &theme.evidence {
-                    li { code { (d.path) ":" (e.line) ":" (e.column) } " " span.muted { (e.section) } " — " (sentence(e)) }
+                    li { code { (d.path) ":" (super::place(e.line, e.column, e.page, e.paragraph)) } " " span.muted { (e.section) } " — " (sentence(e)) }
                 }
                 @if theme.evidence.len() < theme.hits {
                     li.muted { (theme.hits - theme.evidence.len()) " more not listed (the run capped evidence with --max-evidence)" }

@@ -24,20 +24,26 @@ pub fn write_json(w: &mut dyn Write, diagnostics: &[Diagnostic]) -> Result<()> {
 
 pub fn write_text(w: &mut dyn Write, diagnostics: &[Diagnostic]) -> Result<()> {
     for d in diagnostics {
+        let at = super::place(d.line, d.column, d.page, d.paragraph);
         writeln!(
             w,
-            "{}:{}:{}: {}: {}: {}",
+            "{}:{at}: {}: {}: {}",
             d.path,
-            d.line,
-            d.column,
             d.severity.as_str(),
             d.rule,
             d.message
         )?;
         if !d.excerpt.is_empty() {
-            let gutter = d.line.to_string().len();
+            // The gutter names the line, or the page or paragraph of a PDF
+            // or Word file.
+            let label = match (d.page, d.paragraph) {
+                (Some(p), _) => format!("p.{p}"),
+                (None, Some(n)) => format!("¶{n}"),
+                (None, None) => d.line.to_string(),
+            };
+            let gutter = label.chars().count();
             writeln!(w, "{:gutter$} |", "")?;
-            writeln!(w, "{} | {}", d.line, d.excerpt)?;
+            writeln!(w, "{label} | {}", d.excerpt)?;
             writeln!(w, "{:gutter$} | {}", "", caret(&d.excerpt, d))?;
         }
         if let Some(s) = &d.suggestion {

@@ -318,8 +318,11 @@ pub fn write(w: &mut dyn Write, a: &Analysis) -> Result<()> {
             for e in theme.evidence.iter().take(EVIDENCE_PER_CELL) {
                 writeln!(
                     w,
-                    "  - line {}, {}: {}",
-                    e.line,
+                    "  - {}, {}: {}",
+                    match (e.page, e.paragraph) {
+                        (None, None) => format!("line {}", e.line),
+                        (p, n) => super::place(e.line, e.column, p, n),
+                    },
                     escape(&e.section),
                     escape(&e.text)
                 )?;

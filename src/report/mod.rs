@@ -117,6 +117,17 @@ impl<'a> Sink<'a> {
     }
 }
 
+/// Where something is, as a reader of the original file finds it: `12:5`
+/// (line and column) in a text file, `page 3` in a PDF, `paragraph 12` in a
+/// Word file (where lines of converted text mean nothing to a reader).
+pub fn place(line: usize, column: usize, page: Option<usize>, paragraph: Option<usize>) -> String {
+    match (page, paragraph) {
+        (Some(p), _) => format!("page {p}"),
+        (None, Some(n)) => format!("paragraph {n}"),
+        (None, None) => format!("{line}:{column}"),
+    }
+}
+
 /// `1 hit`, `2 hits`.
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
