@@ -322,3 +322,47 @@ The partnership should audit how schools share attendance concerns with children
     );
     assert_code(&o, 1);
 }
+
+/// Each draft in tests/fixtures/lint has its expected findings (line,
+/// column, rule, severity) listed beside it in a `.expected` file; the
+/// built-in rules and checks must give exactly those.
+#[test]
+fn drafts_give_exactly_their_expected_findings() {
+    let dir = root().join("tests/fixtures/lint");
+    let mut drafts: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    drafts.sort();
+    assert!(drafts.len() >= 2);
+    for draft in drafts {
+        let expected: Vec<String> = fs::read_to_string(draft.with_extension("expected"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect();
+        let o = revlens_in(
+            &dir,
+            &[
+                "lint",
+                draft.file_name().unwrap().to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+        );
+        let report: LintJson = serde_json::from_str(&stdout(&o)).unwrap();
+        let got: Vec<String> = report
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}:{} {} {}", d.line, d.column, d.rule, d.severity))
+            .collect();
+        assert_eq!(got, expected, "{}", draft.display());
+        let fails = expected
+            .iter()
+            .any(|l| l.ends_with("warning") || l.ends_with("error"));
+        assert_code(&o, if fails { 1 } else { 0 });
+    }
+}

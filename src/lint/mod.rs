@@ -28,6 +28,7 @@ pub fn lint(parsed: &Parsed, rules: &RuleSet, config: &LintConfig) -> Vec<Diagno
     let kinds = crate::analyse::paragraph_kinds(parsed, &extraction);
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
+    let mut wide_units = BTreeSet::new();
     for hit in themes::hits(parsed, rules, &kinds) {
         let rule = &rules.rules[hit.rule];
         if !rule.lint
@@ -49,8 +50,17 @@ pub fn lint(parsed: &Parsed, rules: &RuleSet, config: &LintConfig) -> Vec<Diagno
         if directives.disables(&rule.id, from.line) || directives.disables(&rule.theme, from.line) {
             continue;
         }
-        // Two patterns of one rule on the same words are one finding.
+        // Two patterns of one rule on the same words are one finding; a rule
+        // about a whole section or document is one finding there, at its
+        // first hit.
         if !seen.insert((rule.id.clone(), from)) {
+            continue;
+        }
+        if matches!(
+            rule.scope,
+            crate::rules::Scope::Section | crate::rules::Scope::Document
+        ) && !wide_units.insert((hit.rule, hit.unit))
+        {
             continue;
         }
         let severity = config
