@@ -28,6 +28,7 @@ th, td { border: 1px solid #e2e6ee; padding: 4px 8px; text-align: left; vertical
 th { background: #f0f3f8; font-weight: 600; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; background: #fff; border: 1px solid #e2e6ee; padding: 8px; }
 svg text { font: 12px system-ui, Arial, sans-serif; fill: #1d2433; }
+svg text.n { font-size: 10px; } svg text.n3 { font-size: 9px; } svg text.light { fill: #ffffff; }
 svg a:hover rect, svg a:focus rect { stroke: #1d2433; stroke-width: 1.5; }
 details { background: #fff; border: 1px solid #e2e6ee; margin: 6px 0; padding: 6px 10px; }
 details > summary { cursor: pointer; }
@@ -56,7 +57,7 @@ fn heat(hits: usize, max: usize) -> String {
 
 /// Whether a cell is dark enough to need white numbers.
 fn heat_is_dark(hits: usize, max: usize) -> bool {
-    hits > 0 && (hits as f64 + 1.0).ln() / (max as f64 + 1.0).ln() > 0.55
+    hits > 0 && (hits as f64 + 1.0).ln() / (max as f64 + 1.0).ln() > 0.4
 }
 
 fn evidence_id(doc: usize, theme: usize) -> String {
@@ -175,7 +176,7 @@ fn heatmap(a: &Analysis, t: &Tables) -> Markup {
     if themes.is_empty() || t.matrix.rows.is_empty() {
         return html! { p.muted { "No themes found." } };
     }
-    let (cell, label_w, head_h) = (20usize, 260usize, 56usize);
+    let (cell, label_w, head_h) = (24usize, 260usize, 56usize);
     let width = label_w + cell * t.matrix.rows.len() + 8;
     let height = head_h + cell * themes.len() + 8;
     let max = t
@@ -206,9 +207,9 @@ fn heatmap(a: &Analysis, t: &Tables) -> Markup {
                                 rect x=(x + 1) y=(y + 1) width=(cell - 2) height=(cell - 2) fill=(heat(hits, max)) {
                                     title { (row.path) " — " (theme) ": " (super::count(hits, "hit")) }
                                 }
-                                @if hits < 100 {
-                                    text x=(x + cell / 2) y=(y + cell - 6) text-anchor="middle" font-size="10"
-                                        fill=(if heat_is_dark(hits, max) { "#ffffff" } else { "#1d2433" }) pointer-events="none" { (hits) }
+                                @if hits < 1000 {
+                                    text x=(x + cell / 2) y=(y + cell - 8) text-anchor="middle" pointer-events="none"
+                                        class=(format!("{}{}", if hits < 100 { "n" } else { "n n3" }, if heat_is_dark(hits, max) { " light" } else { "" })) { (hits) }
                                 }
                             }
                         } @else {
