@@ -462,7 +462,11 @@ fn apply_kind(p: &mut Paragraph, kind: LineKind, raw: &str) {
                     .or(m.get(2))
                     .or(m.get(3))
                     .map(|g| g.as_str().to_owned());
-                let label_end = m.get(0).map_or(0, |g| g.end() - 1);
+                // Keep the first character of the text (the `\S` the
+                // pattern ends on), which may be more than one byte.
+                let label_end = m.get(0).map_or(0, |g| {
+                    g.end() - g.as_str().chars().next_back().map_or(0, char::len_utf8)
+                });
                 p.text.drop_prefix(label_end);
                 p.marker = Some(Marker {
                     bullet: None,

@@ -51,9 +51,12 @@ fn ends_with_abbreviation(text: &str) -> bool {
     let Some(stem) = text.strip_suffix('.') else {
         return false;
     };
+    // The boundary may be a multi-byte space (no-break space), so step past
+    // the whole character rather than one byte.
     let word_start = stem
-        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '\'')
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|&(_, c)| c.is_whitespace() || c == '(' || c == '"' || c == '\'')
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &stem[word_start..];
     if word.is_empty() {
         return false;
