@@ -84,6 +84,10 @@ enum RulesCommand {
         rules: RuleArgs,
         #[command(flatten)]
         output: OutputArgs,
+        /// Print every rule's `any` patterns instead, one per line, with the
+        /// rule's case flag (a patterns file for `rg -f` or `grep -E -f`)
+        #[arg(long)]
+        patterns: bool,
     },
     /// Run every rule's examples; exit 1 if one misbehaves or a rule has none
     Test {
@@ -274,8 +278,13 @@ where
         Command::Kwic(a) => cmd_kwic(&cli, a, stdout, &mut msg),
         Command::Lint(a) => cmd_lint(&cli, a, stdout, &mut msg),
         Command::Rules {
-            command: RulesCommand::List { rules, output },
-        } => cmd_rules_list(rules, output, stdout),
+            command:
+                RulesCommand::List {
+                    rules,
+                    output,
+                    patterns,
+                },
+        } => cmd_rules_list(rules, output, *patterns, stdout),
         Command::Rules {
             command: RulesCommand::Test { rules },
         } => cmd_rules_test(rules, stdout),
@@ -766,7 +775,12 @@ fn cmd_themes(
     Ok(code)
 }
 
-fn cmd_rules_list(args: &RuleArgs, output: &OutputArgs, stdout: &mut dyn Write) -> Result<i32> {
+fn cmd_rules_list(
+    args: &RuleArgs,
+    output: &OutputArgs,
+    patterns: bool,
+    stdout: &mut dyn Write,
+) -> Result<i32> {
     refuse_formats(
         output.format,
         &[Format::Table, Format::Json, Format::Csv],
@@ -775,6 +789,20 @@ fn cmd_rules_list(args: &RuleArgs, output: &OutputArgs, stdout: &mut dyn Write) 
     let mut sink = Sink::open(output.output.as_deref(), stdout)?;
     let rules = load_rules(args)?;
     let w = sink.writer();
+    if patterns {
+        for r in &rules.rules {
+            for p in &r.any {
+                writeln!(
+                    w,
+                    "{}{}",
+                    if r.case_sensitive { "" } else { "(?i)" },
+                    p.source
+                )?;
+            }
+        }
+        sink.finish()?;
+        return Ok(exit::OK);
+    }
     match output.format {
         Format::Json => report::rules::write_list_json(w, &rules)?,
         Format::Csv => report::rules::write_list_csv(w, &rules)?,

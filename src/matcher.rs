@@ -1,8 +1,8 @@
 //! Applying a rule set to the paragraphs of a document.
 //!
 //! Owns finding [`Hit`]s: each paragraph is scanned once by the prefilter for
-//! every rule's `any` patterns; only the patterns it reports run again to
-//! find positions; sentences are split only in paragraphs with a hit; `all`
+//! the literals of every rule's `any` patterns; only the patterns it names
+//! run, to find positions; sentences are split only in paragraphs with a hit; `all`
 //! and `none` are tested inside the same scope unit as the `any` match
 //! (sentence, paragraph, section with its sub-sections, or document); a rule
 //! with `min_matches` fires in a unit only if it matched there that often; and in
@@ -12,6 +12,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
+use regex_automata::{Anchored, Input};
+
+use crate::rules::compile::Search;
 use crate::rules::{Pattern, Rule, RuleSet, Scope};
 use crate::sections::SectionKind;
 use crate::sentences;
@@ -73,28 +76,16 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
         }
         let text = para.text;
         let ascii_words = !has_non_ascii_word_char(text);
-        let set = if ascii_words {
-            &rules.prefilter.fast
-        } else {
-            &rules.prefilter.exact
-        };
-        let matched = set.matches(text);
-        if !matched.matched_any() {
-            continue;
-        }
         let mut sentence_bounds: Option<Vec<Range<usize>>> = None;
-        for set_index in matched.iter() {
+        for (set_index, search) in rules.prefilter.scan(text, ascii_words) {
             let (ri, ai) = rules.prefilter.owners[set_index];
             let rule = &rules.rules[ri];
             if !rule.allows(para.kind) {
                 continue;
             }
-            for m in rule.any[ai].pick(ascii_words).find_iter(text) {
-                if m.is_empty() {
-                    continue;
-                }
+            for m in matches(&rule.any[ai], text, ascii_words, &search) {
                 let bounds = sentence_bounds.get_or_insert_with(|| sentences::split(text));
-                let si = sentences::containing(bounds, m.start())
+                let si = sentences::containing(bounds, m.start)
                     .unwrap_or(bounds.len().saturating_sub(1));
                 let sentence = bounds.get(si).cloned().unwrap_or(0..text.len());
                 let unit = match rule.scope {
@@ -130,7 +121,7 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
                     hits.push(Hit {
                         rule: ri,
                         paragraph: pi,
-                        span: m.range(),
+                        span: m.clone(),
                         sentence,
                         unit,
                     });
@@ -161,12 +152,39 @@ fn apply_min_matches(rules: &RuleSet, hits: &mut Vec<Hit>) {
     hits.retain(|h| counts[&(h.rule, h.unit)] >= rules.rules[h.rule].min_matches);
 }
 
+/// Non-overlapping matches of an `any` pattern, leftmost first, as
+/// `find_iter` gives them; anchored at the prefilter's places when every
+/// match starts there (a search then costs the length of the match).
+fn matches(pattern: &Pattern, text: &str, ascii_words: bool, search: &Search) -> Vec<Range<usize>> {
+    let re = pattern.regex(ascii_words);
+    match search {
+        Search::At(starts) if ascii_words && pattern.starts_with_literals() => {
+            let mut out: Vec<Range<usize>> = Vec::new();
+            for &start in starts {
+                if out.last().is_some_and(|m| start < m.end) {
+                    continue;
+                }
+                let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+                if let Some(m) = re.search(&input).filter(|m| !m.is_empty()) {
+                    out.push(m.range());
+                }
+            }
+            out
+        }
+        _ => re
+            .find_iter(text)
+            .filter(|m| !m.is_empty())
+            .map(|m| m.range())
+            .collect(),
+    }
+}
+
 /// `all` patterns each match somewhere in the scope and no `none` pattern does.
 fn passes_in(rule: &Rule, texts: &[&str], ascii_words: bool) -> bool {
     let found = |p: &Pattern| {
         texts.iter().any(|t| {
             let fast_ok = ascii_words || !has_non_ascii_word_char(t);
-            p.pick(fast_ok).is_match(t)
+            p.regex(fast_ok).is_match(t)
         })
     };
     rule.all.iter().all(found) && !rule.none.iter().any(found)

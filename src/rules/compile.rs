@@ -11,7 +11,12 @@
 //! Compilation problems (a bad regex, one too big, one that matches the empty
 //! string) are reported with file, rule and line.
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::meta;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
 
 use super::file::{Example, RawPattern, RawRule, RuleError, Scope, Severity};
 use crate::sections::SectionKind;
@@ -19,24 +24,78 @@ use crate::sections::SectionKind;
 /// Size limit for one compiled pattern (the regex crate's default is 10 MiB;
 /// a pattern beyond it is almost always a mistake such as `\w{1000}`).
 const PATTERN_SIZE_LIMIT: usize = 10 * (1 << 20);
-/// Size limit for the prefilter, which holds every pattern.
-const SET_SIZE_LIMIT: usize = 256 * (1 << 20);
 
-/// A pattern in its two compiled forms.
-#[derive(Debug, Clone)]
+/// A compiled pattern.
+///
+/// It is compiled once, with `\b` as the ASCII word boundary (the form the
+/// regex crate's fast engines keep to, and exact on text whose letters and
+/// digits are all ASCII); the form as written, with Unicode boundaries, is
+/// compiled only if a paragraph with other letters needs it.
+#[derive(Debug)]
 pub struct Pattern {
     pub source: String,
     pub line: usize,
-    /// As written: Unicode word boundaries.
-    pub exact: Regex,
-    /// `\b` as ASCII boundaries: exact on text whose word characters are all ASCII.
-    pub fast: Regex,
+    case_sensitive: bool,
+    fast: meta::Regex,
+    exact: OnceLock<meta::Regex>,
+    /// Literals every match contains (for `any` patterns).
+    pub literals: Literals,
+}
+
+impl Clone for Pattern {
+    fn clone(&self) -> Self {
+        Pattern {
+            source: self.source.clone(),
+            line: self.line,
+            case_sensitive: self.case_sensitive,
+            fast: self.fast.clone(),
+            exact: self.exact.clone(),
+            literals: self.literals.clone(),
+        }
+    }
 }
 
 impl Pattern {
-    pub fn pick(&self, ascii_words: bool) -> &Regex {
-        if ascii_words { &self.fast } else { &self.exact }
+    /// The form to search `text` with: `ascii_words` says the text has no
+    /// non-ASCII letter or digit.
+    pub fn regex(&self, ascii_words: bool) -> &meta::Regex {
+        if ascii_words {
+            return &self.fast;
+        }
+        self.exact.get_or_init(|| {
+            // It compiled in its fast form at load time, and `\b` adds no size;
+            // should it still fail, the fast form is the closest there is.
+            build_meta(&self.source, self.case_sensitive).unwrap_or_else(|_| self.fast.clone())
+        })
     }
+
+    /// Whether every match starts with one of the pattern's literals, so it
+    /// can be searched anchored at them.
+    pub fn starts_with_literals(&self) -> bool {
+        matches!(self.literals, Literals::Starts(_))
+    }
+}
+
+fn build_meta(
+    source: &str,
+    case_sensitive: bool,
+) -> Result<meta::Regex, Box<regex_automata::meta::BuildError>> {
+    meta::Regex::builder()
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(!case_sensitive))
+        .configure(meta::Regex::config().nfa_size_limit(Some(PATTERN_SIZE_LIMIT)))
+        .build(source)
+        .map_err(Box::new)
+}
+
+/// What the prefilter looks for to decide whether a pattern can match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Literals {
+    /// Every match starts with one of these.
+    Starts(Vec<Vec<u8>>),
+    /// Every match contains one of these.
+    Contains(Vec<Vec<u8>>),
+    /// Nothing to look for: the pattern always runs.
+    None,
 }
 
 /// A compiled rule.
@@ -86,46 +145,206 @@ impl Rule {
 }
 
 /// One scan of a paragraph for every rule's `any` patterns.
+///
+/// Every match of a pattern starts with, or contains, one of a few literals
+/// that regex-syntax can read off the pattern (`neglect` for
+/// `\bneglect(ed|ful)?\b`, `record` for `\bno\s+record\s+of\b`). One
+/// Aho-Corasick automaton over all of them (ASCII case-insensitive) tells in
+/// one pass which patterns can match in a paragraph and, for those whose
+/// matches start with their literals, where. Only those patterns run, and
+/// the latter only as anchored searches at those places. This is exact on
+/// text whose letters and digits are all ASCII, which is almost all
+/// normalised text; a paragraph with other letters (where Unicode case
+/// folding could match what ASCII folding misses) runs every pattern.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
-    pub fast: RegexSet,
-    pub exact: RegexSet,
-    /// For set index `i`: (rule index, index into that rule's `any`).
+    literals: Option<AhoCorasick>,
+    /// For each literal: the index (into `owners`) of its pattern, and
+    /// whether matches of that pattern start with it.
+    literal_pattern: Vec<(usize, bool)>,
+    /// Patterns with no literal to look for.
+    always: Vec<usize>,
+    /// For pattern index `i`: (rule index, index into that rule's `any`).
     pub owners: Vec<(usize, usize)>,
+}
+
+/// Where a pattern must be searched in a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Search {
+    /// The whole paragraph.
+    Whole,
+    /// Anchored at these byte offsets (ascending, distinct).
+    At(Vec<usize>),
 }
 
 impl Prefilter {
     pub fn empty() -> Prefilter {
         Prefilter {
-            fast: RegexSet::empty(),
-            exact: RegexSet::empty(),
+            literals: None,
+            literal_pattern: Vec::new(),
+            always: Vec::new(),
             owners: Vec::new(),
         }
     }
 
     pub fn build(rules: &[Rule]) -> Result<Prefilter, String> {
-        let mut fast = Vec::new();
-        let mut exact = Vec::new();
         let mut owners = Vec::new();
+        let mut literals: Vec<&[u8]> = Vec::new();
+        let mut literal_pattern = Vec::new();
+        let mut always = Vec::new();
         for (r, rule) in rules.iter().enumerate() {
             for (a, p) in rule.any.iter().enumerate() {
-                let flags = if rule.case_sensitive { "" } else { "(?i)" };
-                exact.push(format!("{flags}(?:{})", p.source));
-                fast.push(format!("{flags}(?:{})", ascii_boundaries(&p.source)));
+                let index = owners.len();
                 owners.push((r, a));
+                let (lits, starts) = match &p.literals {
+                    Literals::Starts(l) => (l, true),
+                    Literals::Contains(l) => (l, false),
+                    Literals::None => {
+                        always.push(index);
+                        continue;
+                    }
+                };
+                for lit in lits {
+                    literals.push(lit);
+                    literal_pattern.push((index, starts));
+                }
             }
         }
-        let set = |patterns: &[String]| {
-            RegexSetBuilder::new(patterns)
-                .size_limit(SET_SIZE_LIMIT)
-                .dfa_size_limit(SET_SIZE_LIMIT)
-                .build()
+        let literals = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    // A DFA: bigger, but the fastest to search with.
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&literals)
+                    .map_err(|e| e.to_string())?,
+            )
         };
         Ok(Prefilter {
-            fast: set(&fast).map_err(|e| e.to_string())?,
-            exact: set(&exact).map_err(|e| e.to_string())?,
+            literals,
+            literal_pattern,
+            always,
             owners,
         })
+    }
+
+    /// The patterns that may match in `text` (ascending index into
+    /// `owners`) and where to search each. `ascii_words` says the text has
+    /// no non-ASCII letter or digit; otherwise every pattern runs whole.
+    pub fn scan(&self, text: &str, ascii_words: bool) -> Vec<(usize, Search)> {
+        if !ascii_words {
+            return (0..self.owners.len()).map(|i| (i, Search::Whole)).collect();
+        }
+        // None: not a candidate; Some(None): search whole; Some(Some(v)): at v.
+        let mut plan: Vec<Option<Option<Vec<usize>>>> = vec![None; self.owners.len()];
+        for &i in &self.always {
+            plan[i] = Some(None);
+        }
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                let (i, starts) = self.literal_pattern[m.pattern().as_usize()];
+                match &mut plan[i] {
+                    Some(None) => {}
+                    Some(Some(at)) => at.push(m.start()),
+                    slot @ None => *slot = Some(starts.then(|| vec![m.start()])),
+                }
+            }
+        }
+        plan.into_iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                p.map(|at| match at {
+                    None => (i, Search::Whole),
+                    Some(mut at) => {
+                        at.sort_unstable();
+                        at.dedup();
+                        (i, Search::At(at))
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// Indices of the patterns that may match in `text`.
+    pub fn candidates(&self, text: &str, ascii_words: bool) -> Vec<usize> {
+        self.scan(text, ascii_words)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Patterns that always run (no literal to look for).
+    pub fn unfiltered(&self) -> usize {
+        self.always.len()
+    }
+}
+
+/// Literals one of which every match of `source` contains, as written (case
+/// is folded when searching); `None` when there is no finite set of
+/// non-empty literals. Of all such sets (the match's prefixes or suffixes, or
+/// those of any part the pattern requires, such as `record` in
+/// `\bno\s+record\s+of\b`), the one whose shortest literal is longest wins:
+/// `no` or `of` would be found in every paragraph.
+#[cfg(test)]
+fn necessary_literals(source: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(source)
+        .ok()?;
+    necessary(&hir).map(|lits| lits.into_iter().collect())
+}
+
+/// How useful a literal set is as a filter: longer shortest literal first,
+/// then fewer literals.
+fn usefulness(lits: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = lits.iter().map(Vec::len).min().unwrap_or(0);
+    (shortest.min(8), std::cmp::Reverse(lits.len()))
+}
+
+fn better(a: Option<Vec<Vec<u8>>>, b: Option<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8>>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if usefulness(&b) > usefulness(&a) {
+            b
+        } else {
+            a
+        }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Prefix or suffix literals of a whole sub-pattern.
+fn extracted(hir: &Hir, kind: ExtractKind) -> Option<Vec<Vec<u8>>> {
+    let mut extractor = Extractor::new();
+    extractor.kind(kind);
+    let seq = extractor.extract(hir);
+    let lits = seq.literals()?;
+    (!lits.is_empty() && lits.iter().all(|l| !l.as_bytes().is_empty()))
+        .then(|| lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+/// The most useful set of literals every match of `hir` contains.
+fn necessary(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let whole = better(
+        extracted(hir, ExtractKind::Prefix),
+        extracted(hir, ExtractKind::Suffix),
+    );
+    match hir.kind() {
+        HirKind::Capture(c) => better(whole, necessary(&c.sub)),
+        HirKind::Repetition(r) if r.min >= 1 => better(whole, necessary(&r.sub)),
+        // Every part of a sequence is required: any part's literals will do.
+        HirKind::Concat(parts) => parts.iter().map(necessary).fold(whole, better),
+        // Some branch matches: the union of what each branch requires.
+        HirKind::Alternation(branches) => {
+            let mut union = Vec::new();
+            for b in branches {
+                union.extend(necessary(b)?);
+            }
+            better(whole, Some(union))
+        }
+        _ => whole,
     }
 }
 
@@ -187,39 +406,56 @@ pub fn compile(raw: Vec<RawRule>, errors: &mut Vec<RuleError>) -> Vec<Rule> {
 }
 
 fn compile_pattern(p: &RawPattern, case_sensitive: bool, is_any: bool) -> Result<Pattern, String> {
-    let build = |source: &str| {
-        RegexBuilder::new(source)
-            .case_insensitive(!case_sensitive)
-            .size_limit(PATTERN_SIZE_LIMIT)
-            .build()
-            .map_err(|e| match e {
-                regex::Error::CompiledTooBig(limit) => format!(
-                    "the compiled pattern is larger than {} MiB; simplify it (bounded repeats such as {{1000}} multiply its size)",
-                    limit >> 20
-                ),
-                other => one_line(&other.to_string()),
-            })
-    };
-    let exact = build(&p.text)?;
-    if is_any {
+    // Parse first: syntax errors read best from the parser.
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(!case_sensitive)
+        .build()
+        .parse(&p.text)
+        .map_err(|e| one_line(&e.to_string()))?;
+    if is_any && hir.properties().minimum_len() == Some(0) {
         // A pattern that can match nothing would fire in every sentence.
-        let hir = regex_syntax::ParserBuilder::new()
-            .case_insensitive(!case_sensitive)
-            .build()
-            .parse(&p.text)
-            .map_err(|e| one_line(&e.to_string()))?;
-        if hir.properties().minimum_len() == Some(0) {
-            return Err("it can match the empty string, so it would fire everywhere; require at least one character"
-                .to_owned());
-        }
+        return Err("it can match the empty string, so it would fire everywhere; require at least one character".to_owned());
     }
-    let fast = build(&ascii_boundaries(&p.text))?;
+    let fast = build_meta(&ascii_boundaries(&p.text), case_sensitive).map_err(|e| {
+        if e.size_limit().is_some() {
+            format!(
+                "the compiled pattern is larger than {} MiB; simplify it (bounded repeats such as {{1000}} multiply its size)",
+                PATTERN_SIZE_LIMIT >> 20
+            )
+        } else {
+            one_line(&e.to_string())
+        }
+    })?;
+    let literals = if is_any {
+        literal_plan(&p.text)
+    } else {
+        Literals::None
+    };
     Ok(Pattern {
         source: p.text.clone(),
         line: p.line,
-        exact,
+        case_sensitive,
         fast,
+        exact: OnceLock::new(),
+        literals,
     })
+}
+
+/// Literals to look for: the prefixes of every match when they are long
+/// enough to be selective, else the most selective set every match contains.
+fn literal_plan(source: &str) -> Literals {
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(source) else {
+        return Literals::None;
+    };
+    if let Some(prefixes) = extracted(&hir, ExtractKind::Prefix) {
+        if usefulness(&prefixes).0 >= 4 {
+            return Literals::Starts(prefixes);
+        }
+    }
+    match necessary(&hir) {
+        Some(lits) => Literals::Contains(lits),
+        None => Literals::None,
+    }
 }
 
 pub fn one_line(s: &str) -> String {
@@ -327,10 +563,14 @@ mod tests {
         let rules = compile(vec![raw(&[r"\bhard\s+to\s+engage\b"])], &mut errors);
         let p = &rules[0].any[0];
         for text in ["‘hard to engage’", "Hard to engage.", "hard to engagement"] {
-            assert_eq!(p.exact.is_match(text), p.fast.is_match(text), "{text}");
+            assert_eq!(
+                p.regex(false).is_match(text),
+                p.regex(true).is_match(text),
+                "{text}"
+            );
         }
         // On non-ASCII word characters only the exact form is right.
-        assert!(!p.exact.is_match("hard to engageé"));
+        assert!(!p.regex(false).is_match("hard to engageé"));
     }
 
     #[test]
@@ -365,25 +605,58 @@ mod tests {
     }
 
     #[test]
-    fn prefilter_maps_back_to_rules() {
+    fn prefilter_finds_the_candidate_patterns() {
         let mut errors = Vec::new();
-        let mut a = raw(&[r"\bneglect"]);
+        let mut a = raw(&[r"\bneglect(?:ed|ful)?\b"]);
         a.id = "a".into();
-        let mut b = raw(&[r"\bCSE\b", r"sexual\s+exploitation"]);
+        let mut b = raw(&[r"\bCSE\b", r"sexual(?:ly)?\s+exploit\w*"]);
         b.id = "b".into();
         b.case_sensitive = true;
-        let rules = compile(vec![a, b], &mut errors);
+        let mut c = raw(&[r"\w+\s+\d+"]);
+        c.id = "c".into();
+        let rules = compile(vec![a, b, c], &mut errors);
         let pf = Prefilter::build(&rules).unwrap();
-        let hits: Vec<_> = pf
-            .fast
-            .matches("Neglect and CSE")
-            .iter()
-            .map(|i| pf.owners[i])
-            .collect();
-        assert_eq!(hits, [(0, 0), (1, 0)]);
-        assert!(
-            pf.fast.matches("cse").iter().next().is_none(),
-            "case-sensitive rule"
+        assert_eq!(pf.unfiltered(), 1, "a pattern with no literal always runs");
+        let owners = |text: &str| -> Vec<(usize, usize)> {
+            pf.candidates(text, true)
+                .into_iter()
+                .map(|i| pf.owners[i])
+                .collect()
+        };
+        assert_eq!(owners("Neglect and CSE"), [(0, 0), (1, 0), (2, 0)]);
+        assert_eq!(owners("sexually exploited"), [(1, 1), (2, 0)]);
+        assert_eq!(owners("nothing here"), [(2, 0)]);
+        // Text with non-ASCII letters runs every pattern.
+        assert_eq!(pf.candidates("café", false).len(), 4);
+    }
+
+    #[test]
+    fn necessary_literals_prefer_long_required_parts() {
+        assert_eq!(
+            necessary_literals(r"\bno\s+record\s+of\b"),
+            Some(vec![b"record".to_vec()])
         );
+        assert_eq!(
+            necessary_literals(r"\b(?:went|go|was|be)\s+missing\b"),
+            Some(vec![b"missing".to_vec()])
+        );
+        // Each branch contributes what it requires.
+        assert_eq!(
+            necessary_literals(r"\bno\s+NRM\b|\bnever\s+referred\b"),
+            Some(vec![b"NRM".to_vec(), b"referred".to_vec()])
+        );
+    }
+
+    #[test]
+    fn necessary_literals_from_prefixes_or_suffixes() {
+        assert_eq!(
+            necessary_literals(r"\b(?:placing|putting)\s+\w+"),
+            Some(vec![b"placing".to_vec(), b"putting".to_vec()])
+        );
+        assert_eq!(
+            necessary_literals(r"\w+\s+(?:CCE|CSE)\b"),
+            Some(vec![b"CCE".to_vec(), b"CSE".to_vec()])
+        );
+        assert_eq!(necessary_literals(r"\w+\s+\w+"), None);
     }
 }
