@@ -158,7 +158,9 @@ fn apply_min_matches(rules: &RuleSet, hits: &mut Vec<Hit>) {
 fn matches(pattern: &Pattern, text: &str, ascii_words: bool, search: &Search) -> Vec<Range<usize>> {
     let re = pattern.regex(ascii_words);
     match search {
-        Search::At(starts) if ascii_words && pattern.starts_with_literals() => {
+        // The prefilter anchors only on text with ASCII letters and digits,
+        // where `re` is the fast form.
+        Search::At(starts) => {
             let mut out: Vec<Range<usize>> = Vec::new();
             for &start in starts {
                 if out.last().is_some_and(|m| start < m.end) {

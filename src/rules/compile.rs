@@ -1,13 +1,13 @@
 //! Compiling rules for fast matching.
 //!
-//! Owns turning [`RawRule`]s into [`Rule`]s: every pattern is compiled twice,
-//! once exactly as written (Unicode word boundaries) and once with `\b`
-//! rewritten to the ASCII boundary `(?-u:\b)`. The regex crate's fast DFA
-//! engines give up on Unicode word boundaries over non-ASCII text (these
-//! documents are full of it), but on text with no non-ASCII *word* character
-//! both boundaries are the same, so the fast form is exact there. The
-//! [`Prefilter`] is one `RegexSet` over every rule's `any` patterns (in both
-//! forms), so a paragraph is scanned once for the whole rule set.
+//! Owns turning [`RawRule`]s into [`Rule`]s: every pattern is compiled with
+//! `\b` rewritten to the ASCII boundary `(?-u:\b)`, and, only when a
+//! paragraph needs it, as written (Unicode word boundaries). The regex
+//! crate's fast DFA engines give up on Unicode word boundaries over
+//! non-ASCII text (these documents are full of it), but on text with no
+//! non-ASCII *word* character both boundaries are the same, so the fast form
+//! is exact there. The [`Prefilter`] reads literals off every `any` pattern
+//! so that one pass over a paragraph says which patterns can match in it.
 //! Compilation problems (a bad regex, one too big, one that matches the empty
 //! string) are reported with file, rule and line.
 
@@ -38,8 +38,6 @@ pub struct Pattern {
     case_sensitive: bool,
     fast: meta::Regex,
     exact: OnceLock<meta::Regex>,
-    /// Literals every match contains (for `any` patterns).
-    pub literals: Literals,
 }
 
 impl Clone for Pattern {
@@ -50,7 +48,6 @@ impl Clone for Pattern {
             case_sensitive: self.case_sensitive,
             fast: self.fast.clone(),
             exact: self.exact.clone(),
-            literals: self.literals.clone(),
         }
     }
 }
@@ -68,12 +65,6 @@ impl Pattern {
             build_meta(&self.source, self.case_sensitive).unwrap_or_else(|_| self.fast.clone())
         })
     }
-
-    /// Whether every match starts with one of the pattern's literals, so it
-    /// can be searched anchored at them.
-    pub fn starts_with_literals(&self) -> bool {
-        matches!(self.literals, Literals::Starts(_))
-    }
 }
 
 fn build_meta(
@@ -87,15 +78,108 @@ fn build_meta(
         .map_err(Box::new)
 }
 
-/// What the prefilter looks for to decide whether a pattern can match.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Literals {
+/// Literals read off a pattern: what the prefilter may look for to decide
+/// whether and where the pattern can match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Literals {
     /// Every match starts with one of these.
-    Starts(Vec<Vec<u8>>),
-    /// Every match contains one of these.
-    Contains(Vec<Vec<u8>>),
-    /// Nothing to look for: the pattern always runs.
-    None,
+    pub starts: Option<Vec<Vec<u8>>>,
+    /// Every match contains a literal of each of these sets:
+    /// `\bno\s+record\s+of\b` needs `no`, `record` and `of`; a pattern about
+    /// NRM referrals not made needs one of `made`/`considered` and `NRM`.
+    pub required: Vec<Vec<Vec<u8>>>,
+}
+
+/// The most literal sets a pattern is filtered on (one bit each).
+const MAX_FACTORS: usize = 16;
+
+/// Sample review text, embedded at build time, in which the prefilter
+/// measures how common each literal is.
+static REFERENCE_TEXT: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/reference_text.rs"));
+
+/// A set of literals found more often than once in this many bytes of
+/// review prose is in nearly every paragraph (`the`, `child`, `ation`):
+/// looking for it costs time and rules out little.
+const COMMON_EVERY: f64 = 2000.0;
+/// Anchored searches cost one regex search per place: worth it only for
+/// literals rarer than once in this many bytes; commoner prefixes are
+/// looked for as required literals and the pattern searched whole.
+const ANCHOR_EVERY: f64 = 2000.0;
+
+/// How often literals occur in the reference text (per byte, ASCII case
+/// folded, overlaps counted).
+struct Commonness {
+    per_byte: std::collections::HashMap<Vec<u8>, f64>,
+}
+
+impl Commonness {
+    fn measure<'a>(literals: impl Iterator<Item = &'a [u8]>, reference: &[&str]) -> Commonness {
+        let mut unique: Vec<Vec<u8>> = literals.map(<[u8]>::to_ascii_lowercase).collect();
+        unique.sort();
+        unique.dedup();
+        let mut counts = vec![0usize; unique.len()];
+        let total: usize = reference.iter().map(|t| t.len()).sum();
+        if let Ok(ac) = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&unique)
+        {
+            for text in reference {
+                for m in ac.find_overlapping_iter(*text) {
+                    counts[m.pattern().as_usize()] += 1;
+                }
+            }
+        }
+        let per_byte = unique
+            .into_iter()
+            .zip(counts)
+            .map(|(l, c)| (l, c as f64 / total.max(1) as f64))
+            .collect();
+        Commonness { per_byte }
+    }
+
+    /// Occurrences per byte of any literal of the set.
+    fn of(&self, set: &[Vec<u8>]) -> f64 {
+        set.iter()
+            .map(|l| {
+                self.per_byte
+                    .get(&l.to_ascii_lowercase())
+                    .copied()
+                    .unwrap_or(0.0)
+            })
+            .sum()
+    }
+
+    /// What to look for of a pattern's literals: the prefixes, if rare
+    /// enough to anchor on; every required set that is not common; and, if
+    /// that leaves nothing, the rarest set there is (it still rules out some
+    /// paragraphs).
+    fn plan(&self, literals: &Literals) -> Literals {
+        let starts = literals
+            .starts
+            .clone()
+            .filter(|s| self.of(s) * ANCHOR_EVERY <= 1.0);
+        let mut sets: Vec<(f64, &Vec<Vec<u8>>)> = literals
+            .required
+            .iter()
+            .chain(literals.starts.iter().filter(|_| starts.is_none()))
+            .filter(|set| Some(*set) != starts.as_ref())
+            .map(|set| (self.of(set), set))
+            .collect();
+        sets.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        sets.dedup_by(|a, b| a.1 == b.1);
+        let rarest = sets.first().map(|(_, set)| (*set).clone());
+        let mut required: Vec<Vec<Vec<u8>>> = sets
+            .into_iter()
+            .filter(|(rate, _)| rate * COMMON_EVERY <= 1.0)
+            .map(|(_, set)| set.clone())
+            .collect();
+        if required.is_empty() && starts.is_none() {
+            required.extend(rarest);
+        }
+        required.truncate(MAX_FACTORS - 1);
+        Literals { starts, required }
+    }
 }
 
 /// A compiled rule.
@@ -146,26 +230,42 @@ impl Rule {
 
 /// One scan of a paragraph for every rule's `any` patterns.
 ///
-/// Every match of a pattern starts with, or contains, one of a few literals
-/// that regex-syntax can read off the pattern (`neglect` for
-/// `\bneglect(ed|ful)?\b`, `record` for `\bno\s+record\s+of\b`). One
-/// Aho-Corasick automaton over all of them (ASCII case-insensitive) tells in
-/// one pass which patterns can match in a paragraph and, for those whose
-/// matches start with their literals, where. Only those patterns run, and
-/// the latter only as anchored searches at those places. This is exact on
-/// text whose letters and digits are all ASCII, which is almost all
-/// normalised text; a paragraph with other letters (where Unicode case
-/// folding could match what ASCII folding misses) runs every pattern.
+/// Every match of a pattern contains a literal of each of a few sets that
+/// regex-syntax can read off the pattern (`neglect` for
+/// `\bneglect(ed|ful)?\b`; `made` or `considered`, and `NRM`, for a pattern
+/// about NRM referrals not made), and may start with one of another set. One
+/// Aho-Corasick automaton over all those literals (ASCII case-insensitive)
+/// tells in one pass which patterns can match in a paragraph (those with a
+/// literal of every set present) and, for those whose matches start with
+/// their literals, where. Only those patterns run, and the latter only as
+/// anchored searches at those places. This is exact on text whose letters
+/// and digits are all ASCII, which is almost all normalised text; a
+/// paragraph with other letters (where Unicode case folding could match
+/// what ASCII folding misses) runs every pattern.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
     literals: Option<AhoCorasick>,
-    /// For each literal: the index (into `owners`) of its pattern, and
-    /// whether matches of that pattern start with it.
-    literal_pattern: Vec<(usize, bool)>,
+    /// For each distinct literal of the automaton, the range of `targets`
+    /// it stands for.
+    literal_targets: Vec<std::ops::Range<usize>>,
+    targets: Vec<Target>,
+    /// For each pattern: the bits of all its literal sets.
+    need: Vec<u32>,
+    /// For each pattern: whether its matches start with its literals.
+    anchored: Vec<bool>,
     /// Patterns with no literal to look for.
     always: Vec<usize>,
     /// For pattern index `i`: (rule index, index into that rule's `any`).
     pub owners: Vec<(usize, usize)>,
+}
+
+/// What finding one literal says: pattern `pattern` has literal set `bit`
+/// present, and (if `start`) may match from here.
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    pattern: usize,
+    bit: u32,
+    start: bool,
 }
 
 /// Where a pattern must be searched in a paragraph.
@@ -181,34 +281,80 @@ impl Prefilter {
     pub fn empty() -> Prefilter {
         Prefilter {
             literals: None,
-            literal_pattern: Vec::new(),
+            literal_targets: Vec::new(),
+            targets: Vec::new(),
+            need: Vec::new(),
+            anchored: Vec::new(),
             always: Vec::new(),
             owners: Vec::new(),
         }
     }
 
     pub fn build(rules: &[Rule]) -> Result<Prefilter, String> {
+        let reference: Vec<&str> = REFERENCE_TEXT.iter().map(|(_, text)| *text).collect();
+        Prefilter::build_with_reference(rules, &reference)
+    }
+
+    /// [`Prefilter::build`], measuring how common literals are in `reference`.
+    pub fn build_with_reference(rules: &[Rule], reference: &[&str]) -> Result<Prefilter, String> {
+        let read: Vec<Vec<Literals>> = rules
+            .iter()
+            .map(|r| r.any.iter().map(|p| literals_of(&p.source)).collect())
+            .collect();
+        let commonness = Commonness::measure(
+            read.iter()
+                .flatten()
+                .flat_map(|l| l.starts.iter().chain(&l.required))
+                .flatten()
+                .map(Vec::as_slice),
+            reference,
+        );
         let mut owners = Vec::new();
-        let mut literals: Vec<&[u8]> = Vec::new();
-        let mut literal_pattern = Vec::new();
+        let mut need = Vec::new();
+        let mut anchored = Vec::new();
         let mut always = Vec::new();
-        for (r, rule) in rules.iter().enumerate() {
-            for (a, p) in rule.any.iter().enumerate() {
-                let index = owners.len();
+        // Literal (ASCII-lowercased, as the automaton compares) → targets.
+        let mut by_literal: std::collections::BTreeMap<Vec<u8>, Vec<Target>> =
+            std::collections::BTreeMap::new();
+        for (r, rule_literals) in read.iter().enumerate() {
+            for (a, literals) in rule_literals.iter().enumerate() {
+                let pattern = owners.len();
                 owners.push((r, a));
-                let (lits, starts) = match &p.literals {
-                    Literals::Starts(l) => (l, true),
-                    Literals::Contains(l) => (l, false),
-                    Literals::None => {
-                        always.push(index);
-                        continue;
+                let plan = commonness.plan(literals);
+                let sets = plan
+                    .starts
+                    .iter()
+                    .map(|set| (set, true))
+                    .chain(plan.required.iter().map(|set| (set, false)));
+                let mut bits = 0u32;
+                for (k, (set, start)) in sets.enumerate() {
+                    let bit = 1u32 << k;
+                    bits |= bit;
+                    for lit in set {
+                        by_literal
+                            .entry(lit.to_ascii_lowercase())
+                            .or_default()
+                            .push(Target {
+                                pattern,
+                                bit,
+                                start,
+                            });
                     }
-                };
-                for lit in lits {
-                    literals.push(lit);
-                    literal_pattern.push((index, starts));
                 }
+                if bits == 0 {
+                    always.push(pattern);
+                }
+                need.push(bits);
+                anchored.push(plan.starts.is_some());
             }
+        }
+        let mut literal_targets = Vec::with_capacity(by_literal.len());
+        let mut targets = Vec::new();
+        let mut literals = Vec::with_capacity(by_literal.len());
+        for (lit, ts) in by_literal {
+            literal_targets.push(targets.len()..targets.len() + ts.len());
+            targets.extend(ts);
+            literals.push(lit);
         }
         let literals = if literals.is_empty() {
             None
@@ -225,7 +371,10 @@ impl Prefilter {
         };
         Ok(Prefilter {
             literals,
-            literal_pattern,
+            literal_targets,
+            targets,
+            need,
+            anchored,
             always,
             owners,
         })
@@ -238,32 +387,49 @@ impl Prefilter {
         if !ascii_words {
             return (0..self.owners.len()).map(|i| (i, Search::Whole)).collect();
         }
-        // None: not a candidate; Some(None): search whole; Some(Some(v)): at v.
-        let mut plan: Vec<Option<Option<Vec<usize>>>> = vec![None; self.owners.len()];
-        for &i in &self.always {
-            plan[i] = Some(None);
-        }
+        let mut found = vec![0u32; self.owners.len()];
+        let mut touched = Vec::new();
+        let mut starts: Vec<(usize, usize)> = Vec::new();
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
-                let (i, starts) = self.literal_pattern[m.pattern().as_usize()];
-                match &mut plan[i] {
-                    Some(None) => {}
-                    Some(Some(at)) => at.push(m.start()),
-                    slot @ None => *slot = Some(starts.then(|| vec![m.start()])),
+                let range = self.literal_targets[m.pattern().as_usize()].clone();
+                for t in &self.targets[range] {
+                    let f = &mut found[t.pattern];
+                    if *f == 0 {
+                        touched.push(t.pattern);
+                    }
+                    *f |= t.bit;
+                    if t.start {
+                        starts.push((t.pattern, m.start()));
+                    }
                 }
             }
         }
-        plan.into_iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                p.map(|at| match at {
-                    None => (i, Search::Whole),
-                    Some(mut at) => {
-                        at.sort_unstable();
-                        at.dedup();
-                        (i, Search::At(at))
+        touched.retain(|&i| found[i] == self.need[i]);
+        touched.extend_from_slice(&self.always);
+        touched.sort_unstable();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut next_start = 0;
+        touched
+            .into_iter()
+            .map(|i| {
+                if !self.anchored[i] {
+                    return (i, Search::Whole);
+                }
+                // `starts` is sorted by pattern: skip to this one's.
+                while starts.get(next_start).is_some_and(|&(p, _)| p < i) {
+                    next_start += 1;
+                }
+                let mut at = Vec::new();
+                while let Some(&(p, offset)) = starts.get(next_start) {
+                    if p != i {
+                        break;
                     }
-                })
+                    at.push(offset);
+                    next_start += 1;
+                }
+                (i, Search::At(at))
             })
             .collect()
     }
@@ -426,35 +592,42 @@ fn compile_pattern(p: &RawPattern, case_sensitive: bool, is_any: bool) -> Result
             one_line(&e.to_string())
         }
     })?;
-    let literals = if is_any {
-        literal_plan(&p.text)
-    } else {
-        Literals::None
-    };
     Ok(Pattern {
         source: p.text.clone(),
         line: p.line,
         case_sensitive,
         fast,
         exact: OnceLock::new(),
-        literals,
     })
 }
 
-/// Literals to look for: the prefixes of every match when they are long
-/// enough to be selective, else the most selective set every match contains.
-fn literal_plan(source: &str) -> Literals {
+/// The literals of a pattern as written: the prefixes of every match, and
+/// the sets of literals a match must contain (one for each of a sequence's
+/// required parts, and the most useful set of the whole).
+pub fn literals_of(source: &str) -> Literals {
     let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(source) else {
-        return Literals::None;
+        return Literals::default();
     };
-    if let Some(prefixes) = extracted(&hir, ExtractKind::Prefix) {
-        if usefulness(&prefixes).0 >= 4 {
-            return Literals::Starts(prefixes);
-        }
+    let starts = extracted(&hir, ExtractKind::Prefix);
+    let mut required = required_parts(&hir);
+    required.extend(necessary(&hir));
+    for set in &mut required {
+        set.sort();
+        set.dedup();
     }
-    match necessary(&hir) {
-        Some(lits) => Literals::Contains(lits),
-        None => Literals::None,
+    required.sort();
+    required.dedup();
+    Literals { starts, required }
+}
+
+/// A literal set for each part every match needs: the parts of a sequence
+/// (looking inside groups and repeats that must occur), or the whole.
+fn required_parts(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
+    match hir.kind() {
+        HirKind::Capture(c) => required_parts(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required_parts(&r.sub),
+        HirKind::Concat(parts) => parts.iter().flat_map(required_parts).collect(),
+        _ => necessary(hir).into_iter().collect(),
     }
 }
 
@@ -628,6 +801,32 @@ mod tests {
         assert_eq!(owners("nothing here"), [(2, 0)]);
         // Text with non-ASCII letters runs every pattern.
         assert_eq!(pf.candidates("café", false).len(), 4);
+    }
+
+    #[test]
+    fn prefilter_looks_only_for_literals_rare_in_review_prose() {
+        let mut errors = Vec::new();
+        let rules = compile(
+            vec![
+                raw(&[r"\bthe\s+NRM\b"]),
+                raw(&[r"\bthe\s+family\b"]),
+                raw(&[r"\bmodern\s+slavery\b"]),
+            ],
+            &mut errors,
+        );
+        assert!(errors.is_empty());
+        // `the` is everywhere in this prose, `family` common, `NRM` and
+        // `modern` absent.
+        let prose = "The child and the family met the worker. ".repeat(100);
+        let pf = Prefilter::build_with_reference(&rules, &[prose.as_str()]).unwrap();
+        let scan = |text: &str| pf.scan(text, true);
+        // Only `NRM` is looked for: `the` would rule nothing out.
+        assert_eq!(scan("An NRM was made"), [(0, Search::Whole)]);
+        // With every set common, the rarest still filters.
+        assert_eq!(scan("The end."), []);
+        assert_eq!(scan("A family"), [(1, Search::Whole)]);
+        // A rare prefix is searched for anchored, where it occurs.
+        assert_eq!(scan("On modern slavery"), [(2, Search::At(vec![3]))]);
     }
 
     #[test]
