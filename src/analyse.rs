@@ -6,6 +6,7 @@
 //! whatever the number of threads. A document that cannot be read becomes a
 //! report with `errors` filled in; it never stops the run.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -27,6 +28,9 @@ pub struct Settings {
     pub rules: Arc<RuleSet>,
     /// Most evidence items listed per theme and document (`None`: all).
     pub evidence_limit: Option<usize>,
+    /// Only theme counts are wanted: records and metadata are left out
+    /// (the paragraphs records stand in are still found, for rule scoping).
+    pub counts_only: bool,
 }
 
 impl Default for Settings {
@@ -36,6 +40,7 @@ impl Default for Settings {
             limits: Limits::default(),
             rules: Arc::new(RuleSet::empty()),
             evidence_limit: None,
+            counts_only: false,
         }
     }
 }
@@ -68,9 +73,11 @@ impl Workers {
 }
 
 /// Analyses `inputs` in parallel and hands each report to `consume` in input
-/// order (inputs come sorted by path), a chunk at a time: only one chunk of
-/// reports is held at once. Paths that could not be walked are handed on as
-/// reports with errors, in their place by path.
+/// order (inputs come sorted by path), a chunk at a time: only a few chunks
+/// of reports are held at once, however large the corpus. `consume` runs on
+/// the calling thread while the workers go on with the next chunk, so
+/// writing output overlaps with analysis. Paths that could not be walked are
+/// handed on as reports with errors, in their place by path.
 pub fn stream(
     inputs: &[Input],
     unwalkable: &[crate::corpus::WalkError],
@@ -93,29 +100,42 @@ pub fn stream(
     );
     work.sort_by(|a, b| a.0.cmp(b.0));
     let workers = Workers::new(settings.jobs);
-    for chunk in work.chunks(CHUNK) {
-        let reports: Vec<DocumentReport> = workers.run(|| {
-            chunk
-                .par_iter()
-                .map(|(_, w)| match w {
-                    Work::Read(input) => {
-                        let r = analyse_input(input, settings);
-                        on_done();
-                        r
-                    }
-                    Work::Unwalkable(e) => DocumentReport {
-                        path: e.path.clone(),
-                        errors: vec![e.message.clone()],
-                        ..DocumentReport::default()
-                    },
-                })
-                .collect()
+    std::thread::scope(|scope| {
+        // One finished chunk waits while the next is analysed.
+        let (finished, chunks) = std::sync::mpsc::sync_channel::<Vec<DocumentReport>>(1);
+        let work = &work;
+        scope.spawn(move || {
+            for chunk in work.chunks(CHUNK) {
+                let reports: Vec<DocumentReport> = workers.run(|| {
+                    chunk
+                        .par_iter()
+                        .map(|(_, w)| match w {
+                            Work::Read(input) => {
+                                let r = analyse_input(input, settings);
+                                on_done();
+                                r
+                            }
+                            Work::Unwalkable(e) => DocumentReport {
+                                path: e.path.clone(),
+                                errors: vec![e.message.clone()],
+                                ..DocumentReport::default()
+                            },
+                        })
+                        .collect()
+                });
+                if finished.send(reports).is_err() {
+                    // The consumer stopped on an error: no one wants more.
+                    break;
+                }
+            }
         });
-        for r in reports {
-            consume(r)?;
+        for reports in chunks {
+            for r in reports {
+                consume(r)?;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Analyses every input, in parallel, returning reports in input order.
@@ -178,10 +198,18 @@ pub fn analyse_document(doc: Document, settings: &Settings) -> DocumentReport {
 }
 
 fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> DocumentReport {
-    let extraction = extract::extract(parsed);
-    let kinds = paragraph_kinds(parsed, &extraction);
+    let (extraction, record_sections) = if settings.counts_only {
+        (None, extract::record_sections(parsed))
+    } else {
+        let x = extract::extract(parsed);
+        let sections = x.record_sections();
+        (Some(x), sections)
+    };
+    let kinds = paragraph_kinds(parsed, &record_sections);
     let hits = themes::hits(parsed, &settings.rules, &kinds);
-    let mut records = extract::report::records(&extraction, &parsed.outline);
+    let mut records = extraction
+        .map(|x| extract::report::records(&x, &parsed.outline))
+        .unwrap_or_default();
     if parsed.doc.source_map.is_some() {
         // A PDF or Word file: say on which page or in which paragraph.
         for r in &mut records.recommendations {
@@ -200,7 +228,11 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
     DocumentReport {
         path: parsed.doc.path.clone(),
         title: parsed.outline.title.clone(),
-        metadata: metadata::read(parsed),
+        metadata: if settings.counts_only {
+            Default::default()
+        } else {
+            metadata::read(parsed)
+        },
         words,
         lines,
         encoding: (parsed.doc.format == Format::Text)
@@ -229,19 +261,12 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
 /// recommendations sit inside its analysis section).
 pub fn paragraph_kinds(
     parsed: &Parsed,
-    extraction: &extract::Extraction,
+    record_sections: &BTreeMap<usize, crate::sections::SectionKind>,
 ) -> Vec<crate::sections::SectionKind> {
-    use crate::sections::SectionKind;
     let mut kinds = themes::section_kinds(parsed);
-    for (p, record) in extraction.paragraph_kinds() {
+    for (&p, &kind) in record_sections {
         if let Some(k) = kinds.get_mut(p) {
-            *k = match record {
-                extract::RecordKind::Recommendation => SectionKind::Recommendations,
-                extract::RecordKind::GoodPractice => SectionKind::GoodPractice,
-                extract::RecordKind::LearningPoint
-                | extract::RecordKind::KeyMessage
-                | extract::RecordKind::SummaryLearning => SectionKind::Learning,
-            };
+            *k = kind;
         }
     }
     kinds

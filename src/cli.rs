@@ -672,6 +672,7 @@ fn cmd_analyse(
         limits: a.input.limits(),
         rules: rules.clone(),
         evidence_limit: a.max_evidence,
+        counts_only: false,
     };
     let mut acc = crate::tables::Accumulator::new(&rules.themes());
     let category = |t: &str| rules.category(t).map(str::to_owned);
@@ -732,12 +733,13 @@ fn cmd_themes(
     )?;
     let mut sink = Sink::open(a.output.output.as_deref(), stdout)?;
     let rules = load_rules(&a.rules)?;
-    // Counts only: no evidence is collected.
+    // Counts only: no evidence, records or metadata are collected.
     let settings = Settings {
         jobs: cli.jobs,
         limits: a.input.limits(),
         rules: rules.clone(),
         evidence_limit: Some(0),
+        counts_only: true,
     };
     let themes = rules.themes();
     let mut acc = crate::tables::Accumulator::new(&themes);

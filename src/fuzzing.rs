@@ -98,9 +98,17 @@ fn check_parsed(p: &Parsed) {
     }
 }
 
-/// Sentences are non-empty, in order, disjoint and on character boundaries.
+/// Sentences are non-empty, in order, disjoint and on character boundaries,
+/// and on ASCII text the fast path finds the breaks unicode-segmentation does.
 pub fn sentences(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
+    if text.is_ascii() {
+        assert_eq!(
+            crate::sentences::ascii_breaks(text.as_bytes()),
+            crate::sentences::unicode_breaks(&text),
+            "ASCII sentence breaks differ"
+        );
+    }
     let mut last_end = 0;
     for r in crate::sentences::split(&text) {
         assert!(r.start < r.end, "empty sentence {r:?}");
@@ -140,6 +148,11 @@ pub fn extractor(data: &[u8]) {
         );
     }
     let _ = crate::extract::report::records(&x, &p.outline);
+    assert_eq!(
+        crate::extract::record_sections(&p),
+        x.record_sections(),
+        "record paragraphs differ from full extraction"
+    );
 }
 
 /// Loading a rule file never panics; problems name a line of the file.

@@ -484,3 +484,35 @@ fn good_practice_and_record_paragraphs() {
         Some(&extract::RecordKind::Recommendation)
     );
 }
+
+/// `themes` finds record paragraphs without finishing the records; it must
+/// find the same ones as full extraction, on every sample review and every
+/// extraction fixture (each a different way of writing records).
+#[test]
+fn record_paragraphs_without_full_extraction_agree() {
+    let mut files: Vec<std::path::PathBuf> = [ADAM, RIP, SAM, JOE]
+        .iter()
+        .map(|f| root().join("corpus").join(f))
+        .collect();
+    let fixtures = root().join("tests/fixtures/extract");
+    files.extend(
+        std::fs::read_dir(&fixtures)
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let flavour = if path.extension().is_some_and(|e| e == "md") {
+            Flavour::Markdown
+        } else {
+            Flavour::PlainText
+        };
+        let name = path.display().to_string();
+        let parsed = Document::from_bytes(&name, &bytes, flavour)
+            .unwrap()
+            .parse();
+        let full = extract::extract(&parsed).record_sections();
+        assert!(!full.is_empty(), "{name} has records");
+        assert_eq!(extract::record_sections(&parsed), full, "{name}");
+    }
+}

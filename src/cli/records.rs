@@ -62,6 +62,7 @@ fn analysed(
         limits: input.limits(),
         rules: Arc::new(RuleSet::empty()),
         evidence_limit: Some(0),
+        counts_only: false,
     };
     let (reports, _skipped, code) = analyse_paths(paths, &settings, msg)?;
     Ok((reports, code))

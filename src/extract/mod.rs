@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::document::Parsed;
 use crate::layout::Paragraph;
-use crate::sections::Section;
+use crate::sections::{Section, SectionKind};
 
 pub use agency::{Addressee, AddresseeSource, Agency, Partner, Relation};
 
@@ -60,6 +60,19 @@ pub enum RecordKind {
     KeyMessage,
     SummaryLearning,
     GoodPractice,
+}
+
+impl RecordKind {
+    /// The kind of text it is, for rules limited to some kinds of section.
+    pub fn section_kind(self) -> SectionKind {
+        match self {
+            RecordKind::Recommendation => SectionKind::Recommendations,
+            RecordKind::GoodPractice => SectionKind::GoodPractice,
+            RecordKind::LearningPoint | RecordKind::KeyMessage | RecordKind::SummaryLearning => {
+                SectionKind::Learning
+            }
+        }
+    }
 }
 
 /// How an item is written in the document.
@@ -202,6 +215,14 @@ impl Extraction {
             .count()
     }
 
+    /// [`Self::paragraph_kinds`] as kinds of text.
+    pub fn record_sections(&self) -> BTreeMap<usize, SectionKind> {
+        self.paragraph_kinds()
+            .into_iter()
+            .map(|(p, k)| (p, k.section_kind()))
+            .collect()
+    }
+
     /// Every paragraph that belongs to a record (repeats, labels and
     /// lead-ins included) with the kind of that record, for rules that treat
     /// recommendation or learning text differently from narrative.
@@ -232,6 +253,29 @@ impl Extraction {
         }
         out
     }
+}
+
+/// The paragraphs that belong to a record, with the kind of text the record
+/// is: what [`Extraction::paragraph_kinds`] gives at the level rules are
+/// scoped by, found without settling ids, repeats and addressees (most of
+/// the cost of extraction), for runs that only count themes.
+pub fn record_sections(parsed: &Parsed) -> BTreeMap<usize, SectionKind> {
+    let drafts = collect::collect(parsed);
+    let mut out = BTreeMap::new();
+    // The same precedence as `paragraph_kinds`: a paragraph in two records
+    // counts as a recommendation first, then as learning.
+    for (category, kind) in [
+        (Category::Recommendation, SectionKind::Recommendations),
+        (Category::Learning, SectionKind::Learning),
+        (Category::GoodPractice, SectionKind::GoodPractice),
+    ] {
+        for d in drafts.iter().filter(|d| d.category == category) {
+            for p in d.all_paragraphs() {
+                out.entry(p).or_insert(kind);
+            }
+        }
+    }
+    out
 }
 
 /// Extracts the records of a parsed document.

@@ -25,7 +25,7 @@ pub use directives::Directives;
 pub fn lint(parsed: &Parsed, rules: &RuleSet, config: &LintConfig) -> Vec<Diagnostic> {
     let directives = Directives::read(&parsed.doc.text, parsed.doc.flavour);
     let extraction = crate::extract::extract(parsed);
-    let kinds = crate::analyse::paragraph_kinds(parsed, &extraction);
+    let kinds = crate::analyse::paragraph_kinds(parsed, &extraction.record_sections());
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     let mut wide_units = BTreeSet::new();

@@ -50,21 +50,28 @@ impl Format {
     }
 }
 
-/// Where a command's output goes.
+/// Where a command's output goes. Writes are buffered: a report is written
+/// a line at a time, and standard output alone would flush every line.
 pub enum Sink<'a> {
-    Stdout(&'a mut dyn Write),
+    Stdout(io::BufWriter<&'a mut dyn Write>),
     File {
-        tmp: tempfile::NamedTempFile,
+        tmp: io::BufWriter<tempfile::NamedTempFile>,
         target: PathBuf,
     },
 }
+
+/// Output buffer size: large writes, few system calls.
+const SINK_BUFFER: usize = 1 << 16;
 
 impl<'a> Sink<'a> {
     /// Opens the destination before any work is done, so an unwritable
     /// `--output` fails at once.
     pub fn open(output: Option<&Path>, stdout: &'a mut dyn Write) -> Result<Sink<'a>> {
         let Some(target) = output else {
-            return Ok(Sink::Stdout(stdout));
+            return Ok(Sink::Stdout(io::BufWriter::with_capacity(
+                SINK_BUFFER,
+                stdout,
+            )));
         };
         if target.is_dir() {
             anyhow::bail!(
@@ -86,27 +93,27 @@ impl<'a> Sink<'a> {
             .tempfile_in(&dir)
             .with_context(|| format!("cannot write output to {}", target.display()))?;
         Ok(Sink::File {
-            tmp,
+            tmp: io::BufWriter::with_capacity(SINK_BUFFER, tmp),
             target: target.to_path_buf(),
         })
     }
 
     pub fn writer(&mut self) -> &mut dyn Write {
         match self {
-            Sink::Stdout(w) => *w,
-            Sink::File { tmp, .. } => tmp.as_file_mut(),
+            Sink::Stdout(w) => w,
+            Sink::File { tmp, .. } => tmp,
         }
     }
 
     /// Flushes and, for a file, moves it into place.
     pub fn finish(self) -> Result<()> {
         match self {
-            Sink::Stdout(w) => {
+            Sink::Stdout(mut w) => {
                 w.flush()?;
                 Ok(())
             }
-            Sink::File { mut tmp, target } => {
-                tmp.as_file_mut().flush()?;
+            Sink::File { tmp, target } => {
+                let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all().ok();
                 tmp.persist(&target)
                     .map_err(|e| e.error)
