@@ -82,7 +82,7 @@ enum Class {
     Other,
 }
 
-fn class(b: u8) -> Class {
+const fn class(b: u8) -> Class {
     match b {
         b'\r' => Class::Cr,
         b'\n' => Class::Lf,
@@ -98,13 +98,24 @@ fn class(b: u8) -> Class {
     }
 }
 
+/// [`class`] of every byte, looked up rather than computed in the scan.
+static CLASSES: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = class(b as u8);
+        b += 1;
+    }
+    table
+};
+
 /// Offsets inside ASCII `text` where a sentence break falls (UAX #29; not
 /// the start or the end). Linear: breaks can only follow a terminator (after
 /// its closing quotes and spaces) or a line end, and each stretch of text is
 /// looked at a bounded number of times.
 pub(crate) fn ascii_breaks(text: &[u8]) -> Vec<usize> {
     let n = text.len();
-    let at = |i: usize| class(text[i]);
+    let at = |i: usize| CLASSES[usize::from(text[i])];
     let is_term = |c: Class| matches!(c, Class::ATerm | Class::STerm);
     let mut breaks = Vec::new();
     let mut i = 0;
@@ -168,7 +179,14 @@ pub(crate) fn ascii_breaks(text: &[u8]) -> Vec<usize> {
                 }
                 i = k;
             }
-            _ => i += 1,
+            _ => {
+                // Nothing breaks until the next terminator or line end.
+                i += 1;
+                while i < n && !matches!(at(i), Class::Cr | Class::Lf | Class::ATerm | Class::STerm)
+                {
+                    i += 1;
+                }
+            }
         }
     }
     breaks
@@ -202,6 +220,10 @@ fn ends_with_abbreviation(text: &str) -> bool {
         if c.is_uppercase() {
             return true;
         }
+    }
+    if word.is_ascii() {
+        // The common case, without allocating.
+        return ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
     }
     let lower = word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
