@@ -68,8 +68,8 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
     if rules.rules.is_empty() {
         return hits;
     }
-    // all/none verdicts for section and document scope, per rule and unit.
-    let mut wide_verdicts: HashMap<(usize, UnitId), bool> = HashMap::new();
+    // all/none verdicts, per rule and scope unit.
+    let mut verdicts: HashMap<(usize, UnitId), bool> = HashMap::new();
     for (pi, para) in paras.iter().enumerate() {
         if !para.eligible || para.text.is_empty() {
             continue;
@@ -97,11 +97,16 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
                     Scope::Section => UnitId::Section(para.section),
                     Scope::Document => UnitId::Document,
                 };
-                let passes = match rule.scope {
-                    Scope::Sentence => passes_in(rule, &[&text[sentence.clone()]], ascii_words),
-                    Scope::Paragraph => passes_in(rule, &[text], ascii_words),
-                    Scope::Section | Scope::Document => {
-                        *wide_verdicts.entry((ri, unit)).or_insert_with(|| {
+                // A rule's verdict is the same for every match in one unit:
+                // computed once, so a huge sentence with thousands of matches
+                // is not searched again for each of them.
+                let passes = rule.all.is_empty() && rule.none.is_empty()
+                    || *verdicts.entry((ri, unit)).or_insert_with(|| match unit {
+                        UnitId::Sentence { .. } => {
+                            passes_in(rule, &[&text[sentence.clone()]], ascii_words)
+                        }
+                        UnitId::Paragraph(_) => passes_in(rule, &[text], ascii_words),
+                        UnitId::Section(_) | UnitId::Document => {
                             let range = match unit {
                                 UnitId::Section(s) => {
                                     sections.get(s).cloned().unwrap_or(pi..pi + 1)
@@ -114,9 +119,8 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
                                 .map(|p| p.text)
                                 .collect();
                             passes_in(rule, &texts, false)
-                        })
-                    }
-                };
+                        }
+                    });
                 if passes {
                     hits.push(Hit {
                         rule: ri,

@@ -275,5 +275,15 @@ pub struct Diagnostic {
     pub paragraph: Option<usize>,
     /// The line of the file the finding starts on, for display.
     #[serde(skip)]
-    pub excerpt: String,
+    pub excerpt: Excerpt,
+}
+
+/// A line of a file as shown under a diagnostic: whole, or for a long line
+/// a window of it with `…` marking what was left out on either side.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    /// Characters of the line left out before the window (0: none, and no
+    /// leading `…`).
+    pub skipped: usize,
 }

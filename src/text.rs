@@ -17,18 +17,41 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Start offsets of every line of a text.
+/// Start offsets of every line of a text, and column marks inside long
+/// lines.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `(offset, characters from its line's start to it)` every
+    /// [`MARK_EVERY`] bytes of lines longer than that, in offset order: a
+    /// column is counted from the nearest mark, not from the start of a line
+    /// that may be megabytes long.
+    marks: Vec<(usize, usize)>,
 }
+
+/// Bytes between column marks in long lines.
+const MARK_EVERY: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 60 + 1);
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        let mut marks = Vec::new();
+        let ends = starts.iter().skip(1).copied().chain([text.len()]);
+        for (start, end) in starts.iter().copied().zip(ends) {
+            let (mut at, mut chars) = (start, 0);
+            while end - at > MARK_EVERY {
+                let mut next = at + MARK_EVERY;
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += text[at..next].chars().count();
+                marks.push((next, chars));
+                at = next;
+            }
+        }
+        LineIndex { starts, marks }
     }
 
     /// Number of lines (a trailing newline does not open a new line).
@@ -53,8 +76,13 @@ impl LineIndex {
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let start = self.starts[line - 1];
-        let column = text[start..offset].chars().count() + 1;
+        let line_start = self.starts[line - 1];
+        let (from, chars) = match self.marks.partition_point(|&(at, _)| at <= offset) {
+            0 => (line_start, 0),
+            i if self.marks[i - 1].0 <= line_start => (line_start, 0),
+            i => self.marks[i - 1],
+        };
+        let column = chars + text[from..offset].chars().count() + 1;
         Position { line, column }
     }
 }
@@ -516,6 +544,24 @@ mod tests {
         assert_eq!(li.line_count(t), 3);
     }
 
+    #[test]
+    fn columns_in_long_lines_count_characters_from_the_line_start() {
+        // Lines of several marks' length, with multi-byte characters straddling
+        // the mark positions, between short lines.
+        let long = "naïve “quoted” words ".repeat(3 * MARK_EVERY / 10);
+        let t = format!("short\n{long}\n{long}{long}\nend");
+        let li = LineIndex::new(&t);
+        assert!(li.marks.len() > 6, "{} marks", li.marks.len());
+        for offset in (0..t.len()).step_by(997).chain([t.len() - 1, t.len()]) {
+            let offset = floor_char_boundary(&t, offset);
+            let line_start = t[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = Position {
+                line: t[..offset].matches('\n').count() + 1,
+                column: t[line_start..offset].chars().count() + 1,
+            };
+            assert_eq!(li.position(&t, offset), expected, "offset {offset}");
+        }
+    }
     #[test]
     fn quotes_dashes_and_markers() {
         let s = "Joe’s “voice” – the NRM¹³ and ‘hard to engage’";

@@ -138,8 +138,91 @@ pub fn evidence_of(parsed: &Parsed, rules: &RuleSet, kinds: &[SectionKind], h: &
         paragraph: pos.paragraph,
         section: parsed.outline.section_title(p.section).to_owned(),
         section_kind: kinds[h.paragraph],
-        text: p.as_str()[h.sentence.clone()].trim().to_owned(),
+        text: excerpt(p.as_str(), &h.sentence, &h.span),
         rule: rules.rules[h.rule].id.clone(),
         matched: p.as_str()[h.span.clone()].to_owned(),
+    }
+}
+
+/// Longest evidence sentence given whole, in bytes. Text without sentence
+/// punctuation (a table run together, a bad conversion) can make one
+/// "sentence" of megabytes; its evidence is the match with this much context.
+pub const EVIDENCE_MAX: usize = 1000;
+
+/// The sentence holding `span`, or, when it is longer than [`EVIDENCE_MAX`],
+/// the match with up to half that much context on each side, cut at spaces
+/// and marked with `…` where text was left out.
+pub fn excerpt(
+    text: &str,
+    sentence: &std::ops::Range<usize>,
+    span: &std::ops::Range<usize>,
+) -> String {
+    let whole = text[sentence.clone()].trim();
+    if whole.len() <= EVIDENCE_MAX {
+        return whole.to_owned();
+    }
+    let context = EVIDENCE_MAX / 2;
+    let mut start = span.start.saturating_sub(context).max(sentence.start);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    if start > sentence.start {
+        // Begin at a word, unless the window holds no space at all.
+        if let Some(space) = text[start..span.start].find(' ') {
+            start += space + 1;
+        }
+    }
+    let mut end = (span.end + context).min(sentence.end).max(span.end);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < sentence.end {
+        if let Some(space) = text[span.end..end].rfind(' ') {
+            end = span.end + space;
+        }
+    }
+    let mut out = String::with_capacity(end - start + 8);
+    if start > sentence.start {
+        out.push('…');
+    }
+    out.push_str(text[start..end].trim());
+    if end < sentence.end {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_sentences_are_given_whole() {
+        let text = "  The child was neglected.  ";
+        let m = text.find("neglected").unwrap();
+        assert_eq!(
+            excerpt(text, &(0..text.len()), &(m..m + 9)),
+            "The child was neglected."
+        );
+    }
+
+    #[test]
+    fn long_sentences_are_cut_around_the_match_at_spaces() {
+        let words = "wörds and more wörds ".repeat(200);
+        let text = format!("{words}the child was neglected {words}");
+        let m = text.find("neglected").unwrap();
+        let e = excerpt(&text, &(0..text.len()), &(m..m + 9));
+        // Half the limit of context each side of the match, and two `…`.
+        assert!(e.len() <= EVIDENCE_MAX + 9 + 6, "{} bytes", e.len());
+        assert!(e.contains("the child was neglected"), "{e}");
+        assert!(e.starts_with('…') && e.ends_with('…'), "{e}");
+        let inner = e.trim_matches('…');
+        assert!(
+            inner.starts_with("wörds") || inner.starts_with("and") || inner.starts_with("more"),
+            "{e}"
+        );
+        // A match at the very start keeps the sentence's own beginning.
+        let e = excerpt(&text, &(0..text.len()), &(0..5));
+        assert!(e.starts_with("wörds") && e.ends_with('…'), "{e}");
     }
 }

@@ -293,7 +293,7 @@ fn at(
         suggestion: suggestion.map(str::to_owned),
         page: located.page,
         paragraph: located.paragraph,
-        excerpt: line_text.to_owned(),
+        excerpt: super::excerpt(text, &parsed.doc.lines, line.max(1), start),
     }
 }
 

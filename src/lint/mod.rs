@@ -14,8 +14,9 @@ pub mod directives;
 use std::collections::BTreeSet;
 
 use crate::document::Parsed;
-use crate::model::Diagnostic;
+use crate::model::{Diagnostic, Excerpt};
 use crate::rules::{RuleSet, Severity};
+use crate::text::LineIndex;
 use crate::themes;
 
 pub use config::LintConfig;
@@ -81,7 +82,7 @@ pub fn lint(parsed: &Parsed, rules: &RuleSet, config: &LintConfig) -> Vec<Diagno
             suggestion: rule.suggestion.clone(),
             page: located.page,
             paragraph: located.paragraph,
-            excerpt: line_text(&parsed.doc.text, &parsed.doc.lines, from.line),
+            excerpt: excerpt(&parsed.doc.text, &parsed.doc.lines, from.line, start),
         });
     }
     for mut d in checks::check(parsed, &extraction) {
@@ -102,8 +103,42 @@ pub fn fails(diagnostics: &[Diagnostic], fail_on: Severity) -> bool {
     diagnostics.iter().any(|d| d.severity >= fail_on)
 }
 
-fn line_text(text: &str, lines: &crate::text::LineIndex, line: usize) -> String {
+/// Longest line shown whole under a diagnostic, in bytes.
+const EXCERPT_MAX: usize = 300;
+
+/// Line `line` of `text` for display under a diagnostic that starts at byte
+/// `at`: the whole line when it is short; otherwise about [`EXCERPT_MAX`]
+/// bytes from a little before `at`, with `…` where the line goes on (a
+/// conversion can put a whole document on one line, and every finding on it
+/// would print all of it).
+pub(crate) fn excerpt(text: &str, lines: &LineIndex, line: usize, at: usize) -> Excerpt {
     let start = lines.line_start(line);
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    text[start..end].to_owned()
+    let end = memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i);
+    if end - start <= EXCERPT_MAX {
+        return Excerpt {
+            text: text[start..end].to_owned(),
+            skipped: 0,
+        };
+    }
+    let mut from = at.clamp(start, end).saturating_sub(EXCERPT_MAX / 4).max(start);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (from + EXCERPT_MAX).min(end);
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let skipped = lines.position(text, from).column - 1;
+    let mut shown = String::with_capacity(to - from + 6);
+    if skipped > 0 {
+        shown.push('…');
+    }
+    shown.push_str(&text[from..to]);
+    if to < end {
+        shown.push('…');
+    }
+    Excerpt {
+        text: shown,
+        skipped,
+    }
 }

@@ -33,7 +33,7 @@ pub fn write_text(w: &mut dyn Write, diagnostics: &[Diagnostic]) -> Result<()> {
             d.rule,
             d.message
         )?;
-        if !d.excerpt.is_empty() {
+        if !d.excerpt.text.is_empty() {
             // The gutter names the line, or the page or paragraph of a PDF
             // or Word file.
             let label = match (d.page, d.paragraph) {
@@ -43,8 +43,8 @@ pub fn write_text(w: &mut dyn Write, diagnostics: &[Diagnostic]) -> Result<()> {
             };
             let gutter = label.chars().count();
             writeln!(w, "{:gutter$} |", "")?;
-            writeln!(w, "{label} | {}", d.excerpt)?;
-            writeln!(w, "{:gutter$} | {}", "", caret(&d.excerpt, d))?;
+            writeln!(w, "{label} | {}", d.excerpt.text)?;
+            writeln!(w, "{:gutter$} | {}", "", caret(d))?;
         }
         if let Some(s) = &d.suggestion {
             writeln!(w, "  = suggestion: {s}")?;
@@ -54,14 +54,20 @@ pub fn write_text(w: &mut dyn Write, diagnostics: &[Diagnostic]) -> Result<()> {
 }
 
 /// Spaces (tabs kept, so they align) up to the start column, then `^` under
-/// the flagged characters (to the end of the line if the finding goes on).
-fn caret(line: &str, d: &Diagnostic) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let start = d.column.saturating_sub(1).min(chars.len());
+/// the flagged characters (to the end of the excerpt if the finding goes on).
+fn caret(d: &Diagnostic) -> String {
+    let chars: Vec<char> = d.excerpt.text.chars().collect();
+    // Columns of the file, as character indexes of the excerpt (which may
+    // leave out the start of the line and show `…` in its place).
+    let shift = |column: usize| {
+        let index = column.saturating_sub(1).saturating_sub(d.excerpt.skipped);
+        (index + usize::from(d.excerpt.skipped > 0)).min(chars.len())
+    };
+    let start = shift(d.column);
     let end = if d.end_line > d.line {
         chars.len()
     } else {
-        d.end_column.saturating_sub(1).min(chars.len())
+        shift(d.end_column)
     };
     let mut out: String = chars[..start]
         .iter()

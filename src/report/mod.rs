@@ -4,7 +4,8 @@
 //! [`crate::model`] and format them; they decide nothing about the documents.
 //! [`Sink`] writes to standard output, or to `--output FILE` through a
 //! temporary file beside it that is renamed into place only when everything
-//! was written, so a failed or interrupted run never leaves half a file.
+//! was written, so a failed or interrupted run never leaves half a file (on
+//! Ctrl-C or SIGTERM the temporary file is removed too).
 
 pub mod csv;
 pub mod html;
@@ -19,6 +20,7 @@ pub mod themes;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -87,11 +89,17 @@ impl<'a> Sink<'a> {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("output");
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".revlens-partial")
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".revlens-partial");
+        // A report is shared like any file the user writes (tempfile's
+        // default is readable by the owner alone); the umask still applies.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let tmp = builder
             .tempfile_in(&dir)
             .with_context(|| format!("cannot write output to {}", target.display()))?;
+        remove_on_interrupt(tmp.path());
         Ok(Sink::File {
             tmp: io::BufWriter::with_capacity(SINK_BUFFER, tmp),
             target: target.to_path_buf(),
@@ -115,12 +123,51 @@ impl<'a> Sink<'a> {
             Sink::File { tmp, target } => {
                 let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all().ok();
-                tmp.persist(&target)
+                let partial = tmp.path().to_path_buf();
+                let persisted = tmp
+                    .persist(&target)
                     .map_err(|e| e.error)
-                    .with_context(|| format!("cannot write output to {}", target.display()))?;
+                    .with_context(|| format!("cannot write output to {}", target.display()));
+                forget_partial(&partial);
+                persisted?;
                 Ok(())
             }
         }
+    }
+}
+
+/// Temporary output files being written: an interrupted run removes them.
+static PARTIAL_OUTPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells
+/// report it).
+pub const INTERRUPTED: i32 = 130;
+
+/// Registers a temporary output file for removal if the run is interrupted,
+/// installing the signal handler the first time.
+fn remove_on_interrupt(partial: &Path) {
+    static HANDLER: Once = Once::new();
+    HANDLER.call_once(|| {
+        // If a handler cannot be installed the run still works; only an
+        // interrupted run leaves its hidden `.revlens-partial` file behind.
+        let _ = ctrlc::set_handler(|| {
+            if let Ok(files) = PARTIAL_OUTPUTS.lock() {
+                for f in files.iter() {
+                    let _ = std::fs::remove_file(f);
+                }
+            }
+            let _ = writeln!(io::stderr(), "revlens: interrupted; no output file written");
+            std::process::exit(INTERRUPTED);
+        });
+    });
+    if let Ok(mut files) = PARTIAL_OUTPUTS.lock() {
+        files.push(partial.to_path_buf());
+    }
+}
+
+fn forget_partial(partial: &Path) {
+    if let Ok(mut files) = PARTIAL_OUTPUTS.lock() {
+        files.retain(|f| f != partial);
     }
 }
 
