@@ -7,6 +7,7 @@ mod make_fixtures;
 mod util;
 
 mod analyse_cli;
+mod bad_input;
 mod builtin_rules;
 mod corpus_sections;
 mod corpus_themes;

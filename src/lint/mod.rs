@@ -120,7 +120,10 @@ pub(crate) fn excerpt(text: &str, lines: &LineIndex, line: usize, at: usize) -> 
             skipped: 0,
         };
     }
-    let mut from = at.clamp(start, end).saturating_sub(EXCERPT_MAX / 4).max(start);
+    let mut from = at
+        .clamp(start, end)
+        .saturating_sub(EXCERPT_MAX / 4)
+        .max(start);
     while !text.is_char_boundary(from) {
         from -= 1;
     }

@@ -156,7 +156,12 @@ fn remove_on_interrupt(partial: &Path) {
                     let _ = std::fs::remove_file(f);
                 }
             }
-            let _ = writeln!(io::stderr(), "revlens: interrupted; no output file written");
+            // The main thread holds the lock on standard error for the whole
+            // run, so say it through a fresh handle (appending, so a log file
+            // that stderr goes to is not overwritten).
+            if let Ok(mut err) = std::fs::OpenOptions::new().append(true).open("/dev/stderr") {
+                let _ = writeln!(err, "revlens: interrupted; no output file written");
+            }
             std::process::exit(INTERRUPTED);
         });
     });

@@ -160,23 +160,25 @@ pub const RULE_KEYS: &[&str] = &[
 const EXAMPLE_KEYS: &[&str] = &["text", "match", "section"];
 
 /// Line numbers of byte offsets in one source text.
-struct Lines<'a>(&'a str);
+/// Line numbers of byte offsets in a rule file (looked up, not counted
+/// again for each offset: a file of thousands of rules has tens of
+/// thousands of spans).
+struct Lines(crate::text::LineIndex);
 
-impl Lines<'_> {
+impl Lines {
+    fn new(source: &str) -> Lines {
+        Lines(crate::text::LineIndex::new(source))
+    }
+
     fn of(&self, offset: usize) -> usize {
-        let end = offset.min(self.0.len());
-        self.0.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.0.line_of(offset)
     }
 }
 
 /// Parses one rule file. Problems go to `errors`; the rules that could be
 /// read are returned (possibly with some fields defaulted).
 pub fn parse(file: &str, source: &str, errors: &mut Vec<RuleError>) -> Vec<RawRule> {
-    let lines = Lines(source);
+    let lines = Lines::new(source);
     let err = |line: usize, rule: Option<&str>, message: String| RuleError {
         file: file.to_owned(),
         rule: rule.map(str::to_owned),
@@ -406,7 +408,7 @@ fn parse_rule(
 struct RuleParser<'a, 'e> {
     file: &'a str,
     id: &'a str,
-    lines: &'a Lines<'a>,
+    lines: &'a Lines,
     errors: &'e mut Vec<RuleError>,
 }
 
