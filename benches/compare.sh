@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Times revlens against ripgrep (the same patterns: the union of the built-in
+# rules' `any` patterns) and against a Python baseline, on corpora generated
+# from the sample reviews, and writes the figures to benches/runs/DATE.md.
+#
+#   bash benches/compare.sh
+#
+# Settings (environment): WORK (where corpora go, default /tmp/revlens-bench),
+# SIZE (main corpus, 100MB), BIG (linearity check, 400MB), HUGE (memory
+# check, 1GB; empty to skip), PY_SIZE (corpus for the Python baseline, 10MB;
+# its time is scaled linearly to SIZE, since it makes one pass per pattern
+# and document), RUNS (timed runs per command, 3).
+# hyperfine is used when installed (mean of RUNS runs after one warm-up);
+# otherwise the median of RUNS runs timed by bash. Peak memory is measured
+# with GNU time (/usr/bin/time). Everything is measured in one run of this
+# script, so the ratios compare like with like on a shared machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WORK=${WORK:-/tmp/revlens-bench}
+SIZE=${SIZE:-100MB}
+BIG=${BIG:-400MB}
+HUGE=${HUGE-1GB}
+PY_SIZE=${PY_SIZE:-10MB}
+RUNS=${RUNS:-3}
+REVLENS=$PWD/target/release/revlens
+
+cargo build --release --quiet
+cargo build --release --quiet --example gen_corpus
+mkdir -p "$WORK" benches/runs
+
+corpus() { # SIZE -> folder (generated once per size; generation is deterministic)
+  local dir="$WORK/corpus-$1"
+  if [ ! -f "$dir/.complete" ]; then
+    rm -rf "$dir"
+    ./target/release/examples/gen_corpus "$dir" "$1" >&2
+    touch "$dir/.complete"
+  fi
+  echo "$dir"
+}
+
+# seconds COMMAND... : wall-clock seconds for the command (output discarded)
+seconds() {
+  if command -v hyperfine > /dev/null; then
+    hyperfine -N --style none --warmup 1 --runs "$RUNS" --export-json "$WORK/h.json" \
+      --output=null -- "$(printf '%q ' "$@")" > /dev/null 2>&1
+    python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$WORK/h.json"
+  else
+    local times=()
+    for _ in $(seq "$RUNS"); do
+      local start end
+      start=$(date +%s.%N)
+      "$@" > /dev/null 2>&1
+      end=$(date +%s.%N)
+      times+=("$(echo "$end - $start" | bc)")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+  fi
+}
+
+# peak_mib COMMAND... : peak resident memory in MiB
+peak_mib() {
+  /usr/bin/time -f %M -o "$WORK/mem" "$@" > /dev/null 2>&1
+  echo $(( $(cat "$WORK/mem") / 1024 ))
+}
+
+ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+
+MAIN=$(corpus "$SIZE")
+PY=$(corpus "$PY_SIZE")
+PATTERNS="$WORK/patterns.txt"
+"$REVLENS" rules list --patterns > "$PATTERNS"
+bytes() { du -sb --exclude=.complete "$1" | cut -f1; }
+MAIN_BYTES=$(bytes "$MAIN")
+PY_BYTES=$(bytes "$PY")
+DOCS=$(find "$MAIN" -name '*.txt' | wc -l)
+
+echo "timing on $MAIN ($DOCS documents)..." >&2
+RG=$(seconds rg -c -i --no-unicode -f "$PATTERNS" "$MAIN")
+THEMES=$(seconds "$REVLENS" themes "$MAIN" --format csv)
+THEMES_J1=$(seconds "$REVLENS" themes "$MAIN" --format csv --jobs 1)
+THEMES_J2=$(seconds "$REVLENS" themes "$MAIN" --format csv --jobs 2)
+ANALYSE=$(seconds "$REVLENS" analyse "$MAIN" --format json)
+ANALYSE_NOEV=$(seconds "$REVLENS" analyse "$MAIN" --format json --max-evidence 0)
+echo "python baseline on $PY..." >&2
+PY_RUN=$(RUNS=1 seconds python3 benches/baseline.py "$PATTERNS" "$PY")
+PY_SCALED=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) * int(sys.argv[2]) / int(sys.argv[3])))" "$PY_RUN" "$MAIN_BYTES" "$PY_BYTES")
+
+BIG_DIR=$(corpus "$BIG")
+BIG_BYTES=$(bytes "$BIG_DIR")
+echo "linearity on $BIG_DIR..." >&2
+THEMES_BIG=$(RUNS=1 seconds "$REVLENS" themes "$BIG_DIR" --format csv)
+
+echo "memory..." >&2
+MEM_MAIN=$(peak_mib "$REVLENS" analyse "$MAIN" --format json)
+MEM_THEMES=$(peak_mib "$REVLENS" themes "$MAIN" --format csv)
+if [ -n "$HUGE" ]; then
+  HUGE_DIR=$(corpus "$HUGE")
+  HUGE_BYTES=$(bytes "$HUGE_DIR")
+  MEM_HUGE=$(peak_mib "$REVLENS" analyse "$HUGE_DIR" --format json)
+else
+  HUGE_BYTES=0 MEM_HUGE="(skipped)"
+fi
+
+mb() { python3 -c "import sys; print('%.0f' % (int(sys.argv[1]) / 1e6))" "$1"; }
+OUT="benches/runs/$(date +%Y-%m-%d).md"
+{
+  echo "# Benchmark run $(date -Iseconds)"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)."
+  echo "revlens $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $("$REVLENS" rules list | tail -1);"
+  echo "$(rg --version | head -1); $(python3 --version); timer: $(command -v hyperfine > /dev/null && hyperfine --version || echo bash), $RUNS runs."
+  echo "Patterns: $(wc -l < "$PATTERNS") (\`revlens rules list --patterns\`)."
+  echo "Corpus: $(mb "$MAIN_BYTES") MB, $DOCS documents (\`gen_corpus $SIZE\`)."
+  echo
+  echo "| run | seconds | × rg |"
+  echo "| --- | ---: | ---: |"
+  echo "| \`rg -c -i --no-unicode -f patterns.txt\` | $RG | 1.00 |"
+  echo "| \`revlens themes --format csv\` | $THEMES | $(ratio "$THEMES" "$RG") |"
+  echo "| \`revlens analyse --format json\` | $ANALYSE | $(ratio "$ANALYSE" "$RG") |"
+  echo "| \`revlens analyse --format json --max-evidence 0\` | $ANALYSE_NOEV | $(ratio "$ANALYSE_NOEV" "$RG") |"
+  echo "| Python \`re\`, one pass per pattern (measured on $(mb "$PY_BYTES") MB: $PY_RUN s, scaled) | $PY_SCALED | $(ratio "$PY_SCALED" "$RG") |"
+  echo
+  echo "- analyse is $(ratio "$PY_SCALED" "$ANALYSE")× faster than the Python baseline."
+  echo "- themes \`--jobs 1\` $THEMES_J1 s, \`--jobs 2\` $THEMES_J2 s: $(ratio "$THEMES_J1" "$THEMES_J2")× from the second core."
+  echo "- themes on $(mb "$BIG_BYTES") MB: $THEMES_BIG s, $(ratio "$THEMES_BIG" "$THEMES")× the time for $(ratio "$BIG_BYTES" "$MAIN_BYTES")× the text."
+  echo "- peak memory: themes $MEM_THEMES MiB and analyse $MEM_MAIN MiB at $(mb "$MAIN_BYTES") MB; analyse $MEM_HUGE MiB at $(mb "$HUGE_BYTES") MB."
+} > "$OUT"
+cat "$OUT"
+echo "written to $OUT" >&2
