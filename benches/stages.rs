@@ -63,7 +63,11 @@ fn sections(bencher: Bencher) {
     bencher
         .counter(total_bytes(&files))
         .with_inputs(|| documents(&files))
-        .bench_values(|docs| docs.into_iter().map(Document::parse).collect::<Vec<Parsed>>());
+        .bench_values(|docs| {
+            docs.into_iter()
+                .map(Document::parse)
+                .collect::<Vec<Parsed>>()
+        });
 }
 
 #[divan::bench]

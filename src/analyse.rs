@@ -45,10 +45,11 @@ impl Default for Settings {
     }
 }
 
-/// Documents analysed together before their reports are handed on: enough
-/// to keep every core busy, few enough that memory stays flat however large
-/// the corpus.
-const CHUNK: usize = 128;
+/// Documents analysed together, per worker thread, before their reports
+/// are handed on: enough to keep every core busy past a slow document, few
+/// enough that the reports held (this chunk and the one being written) stay
+/// small, however large the corpus.
+const CHUNK_PER_THREAD: usize = 16;
 
 /// Worker threads for a run: rayon's global pool, or one of `jobs` threads.
 pub struct Workers(Option<rayon::ThreadPool>);
@@ -61,6 +62,14 @@ impl Workers {
                 .build()
                 .ok()
         }))
+    }
+
+    /// How many threads these workers have.
+    pub fn threads(&self) -> usize {
+        match &self.0 {
+            Some(pool) => pool.current_num_threads(),
+            None => rayon::current_num_threads(),
+        }
     }
 
     /// Runs `f` on these workers.
@@ -100,12 +109,13 @@ pub fn stream(
     );
     work.sort_by(|a, b| a.0.cmp(b.0));
     let workers = Workers::new(settings.jobs);
+    let chunk_size = CHUNK_PER_THREAD * workers.threads().max(1);
     std::thread::scope(|scope| {
         // One finished chunk waits while the next is analysed.
         let (finished, chunks) = std::sync::mpsc::sync_channel::<Vec<DocumentReport>>(1);
         let work = &work;
         scope.spawn(move || {
-            for chunk in work.chunks(CHUNK) {
+            for chunk in work.chunks(chunk_size) {
                 let reports: Vec<DocumentReport> = workers.run(|| {
                     chunk
                         .par_iter()

@@ -106,24 +106,28 @@ pub struct AddresseeRow {
 
 /// Collects what the tables need from each document, one document at a
 /// time, so a corpus of any size is tabulated without holding its documents:
-/// per document only its path, year, theme counts and addressees are kept.
+/// per document only its path and theme counts are kept (the matrix and
+/// co-occurrence need them); totals by section kind, year and addressee are
+/// added up as documents arrive.
 #[derive(Debug, Default)]
 pub struct Accumulator {
     themes: Vec<String>,
     index: HashMap<String, usize>,
     rows: Vec<Row>,
     unreadable: usize,
+    /// Hits per (theme index, section kind).
+    kind_totals: BTreeMap<(usize, SectionKind), usize>,
+    /// Per stated year (or none): documents, and documents per theme index.
+    years: BTreeMap<Option<u16>, (usize, BTreeMap<usize, usize>)>,
+    /// Per addressee (or none): recommendations, documents.
+    addressed: BTreeMap<Option<String>, (usize, usize)>,
 }
 
 #[derive(Debug)]
 struct Row {
     path: String,
-    year: Option<u16>,
     /// (theme index, hits), themes with hits only.
     hits: Vec<(usize, usize)>,
-    /// (theme index, section kind, hits).
-    kinds: Vec<(usize, SectionKind, usize)>,
-    addressees: Vec<Option<String>>,
 }
 
 impl Accumulator {
@@ -153,22 +157,31 @@ impl Accumulator {
             return;
         }
         let mut hits = Vec::with_capacity(d.themes.len());
-        let mut kinds = Vec::new();
         for t in d.themes.iter().filter(|t| t.hits > 0) {
             let i = self.theme_index(&t.id);
             hits.push((i, t.hits));
-            kinds.extend(t.by_section_kind.iter().map(|(k, n)| (i, *k, *n)));
+            for (k, n) in &t.by_section_kind {
+                *self.kind_totals.entry((i, *k)).or_default() += n;
+            }
         }
+        let year = self.years.entry(d.metadata.year).or_default();
+        year.0 += 1;
+        for &(i, _) in &hits {
+            *year.1.entry(i).or_default() += 1;
+        }
+        let mut seen_here: Vec<&Option<String>> = Vec::new();
+        for r in &d.recommendations {
+            let e = self.addressed.entry(r.addressee.clone()).or_default();
+            e.0 += 1;
+            if !seen_here.contains(&&r.addressee) {
+                seen_here.push(&r.addressee);
+                e.1 += 1;
+            }
+        }
+        hits.shrink_to_fit();
         self.rows.push(Row {
             path: d.path.clone(),
-            year: d.metadata.year,
             hits,
-            kinds,
-            addressees: d
-                .recommendations
-                .iter()
-                .map(|r| r.addressee.clone())
-                .collect(),
         });
     }
 
@@ -188,8 +201,11 @@ impl Accumulator {
         let mut hit_totals = vec![0usize; theme_ids.len()];
         let mut kind_totals: Vec<BTreeMap<SectionKind, usize>> =
             vec![BTreeMap::new(); theme_ids.len()];
+        for (&(t, k), &h) in &self.kind_totals {
+            kind_totals[column[t]].insert(k, h);
+        }
         let mut matrix_rows = Vec::with_capacity(n);
-        for (r, row) in self.rows.iter().enumerate() {
+        for (r, row) in self.rows.into_iter().enumerate() {
             let mut cells = vec![0; theme_ids.len()];
             for &(t, h) in &row.hits {
                 let c = column[t];
@@ -197,11 +213,8 @@ impl Accumulator {
                 docs_with[c].push(r);
                 hit_totals[c] += h;
             }
-            for &(t, k, h) in &row.kinds {
-                *kind_totals[column[t]].entry(k).or_default() += h;
-            }
             matrix_rows.push(MatrixRow {
-                path: row.path.clone(),
+                path: row.path,
                 hits: cells,
             });
         }
@@ -261,36 +274,22 @@ impl Accumulator {
             })
             .collect();
 
-        let mut years: BTreeMap<Option<u16>, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
-        for row in &self.rows {
-            let entry = years.entry(row.year).or_default();
-            entry.0 += 1;
-            for &(t, _) in &row.hits {
-                *entry.1.entry(self.themes[t].clone()).or_default() += 1;
-            }
-        }
-        let by_year = years
+        let themes = &self.themes;
+        let by_year = self
+            .years
             .into_iter()
-            .map(|(year, (documents, themes))| YearRow {
+            .map(|(year, (documents, per_theme))| YearRow {
                 year,
                 documents,
-                themes,
+                themes: per_theme
+                    .into_iter()
+                    .map(|(t, n)| (themes[t].clone(), n))
+                    .collect(),
             })
             .collect();
 
-        let mut addressed: BTreeMap<Option<String>, (usize, usize)> = BTreeMap::new();
-        for row in &self.rows {
-            let mut seen_here: Vec<&Option<String>> = Vec::new();
-            for a in &row.addressees {
-                let e = addressed.entry(a.clone()).or_default();
-                e.0 += 1;
-                if !seen_here.contains(&a) {
-                    seen_here.push(a);
-                    e.1 += 1;
-                }
-            }
-        }
-        let mut addressees: Vec<AddresseeRow> = addressed
+        let mut addressees: Vec<AddresseeRow> = self
+            .addressed
             .into_iter()
             .map(|(addressee, (recommendations, documents))| AddresseeRow {
                 addressee,
