@@ -13,6 +13,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::sections::SectionKind;
+use crate::text::LineIndex;
 
 /// A problem in a rule file, located for its author.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,25 +161,12 @@ pub const RULE_KEYS: &[&str] = &[
 const EXAMPLE_KEYS: &[&str] = &["text", "match", "section"];
 
 /// Line numbers of byte offsets in one source text.
-/// Line numbers of byte offsets in a rule file (looked up, not counted
-/// again for each offset: a file of thousands of rules has tens of
-/// thousands of spans).
-struct Lines(crate::text::LineIndex);
-
-impl Lines {
-    fn new(source: &str) -> Lines {
-        Lines(crate::text::LineIndex::new(source))
-    }
-
-    fn of(&self, offset: usize) -> usize {
-        self.0.line_of(offset)
-    }
-}
-
 /// Parses one rule file. Problems go to `errors`; the rules that could be
 /// read are returned (possibly with some fields defaulted).
 pub fn parse(file: &str, source: &str, errors: &mut Vec<RuleError>) -> Vec<RawRule> {
-    let lines = Lines::new(source);
+    // Looked up, not counted again for each span: a file of thousands of
+    // rules has tens of thousands of them.
+    let lines = LineIndex::new(source);
     let err = |line: usize, rule: Option<&str>, message: String| RuleError {
         file: file.to_owned(),
         rule: rule.map(str::to_owned),
@@ -188,7 +176,7 @@ pub fn parse(file: &str, source: &str, errors: &mut Vec<RuleError>) -> Vec<RawRu
     let (doc, syntax) = DeTable::parse_recoverable(source);
     if !syntax.is_empty() {
         for e in syntax {
-            let line = e.span().map_or(1, |s| lines.of(s.start));
+            let line = e.span().map_or(1, |s| lines.line_of(s.start));
             errors.push(err(
                 line,
                 None,
@@ -202,7 +190,7 @@ pub fn parse(file: &str, source: &str, errors: &mut Vec<RuleError>) -> Vec<RawRu
     for (key, value) in doc.get_ref().iter() {
         if key.get_ref() != "rule" {
             errors.push(err(
-                lines.of(key.span().start),
+                lines.line_of(key.span().start),
                 None,
                 format!(
                     "unknown top-level key `{}`; a rule file holds `[[rule]]` tables",
@@ -214,7 +202,7 @@ pub fn parse(file: &str, source: &str, errors: &mut Vec<RuleError>) -> Vec<RawRu
         saw_rule_key = true;
         let DeValue::Array(items) = value.get_ref() else {
             errors.push(err(
-                lines.of(key.span().start),
+                lines.line_of(key.span().start),
                 None,
                 "`rule` must be written as `[[rule]]` tables".into(),
             ));
@@ -223,7 +211,7 @@ pub fn parse(file: &str, source: &str, errors: &mut Vec<RuleError>) -> Vec<RawRu
         for item in items {
             let DeValue::Table(table) = item.get_ref() else {
                 errors.push(err(
-                    lines.of(item.span().start),
+                    lines.line_of(item.span().start),
                     None,
                     "each `rule` must be a table".into(),
                 ));
@@ -244,13 +232,15 @@ fn parse_rule(
     file: &str,
     table: &DeTable,
     table_start: usize,
-    lines: &Lines,
+    lines: &LineIndex,
     errors: &mut Vec<RuleError>,
 ) -> Option<RawRule> {
     // The rule's own line: its `id` key if it has one, else the table.
     let id_entry = table.iter().find(|(k, _)| k.get_ref() == "id");
-    let rule_line =
-        id_entry.map_or_else(|| lines.of(table_start), |(k, _)| lines.of(k.span().start));
+    let rule_line = id_entry.map_or_else(
+        || lines.line_of(table_start),
+        |(k, _)| lines.line_of(k.span().start),
+    );
     let id = match id_entry.map(|(_, v)| v) {
         Some(v) => match v.get_ref() {
             DeValue::String(s) => s.to_string(),
@@ -258,7 +248,7 @@ fn parse_rule(
                 errors.push(RuleError {
                     file: file.into(),
                     rule: None,
-                    line: lines.of(v.span().start),
+                    line: lines.line_of(v.span().start),
                     message: "`id` must be a string".into(),
                 });
                 return None;
@@ -311,7 +301,7 @@ fn parse_rule(
     };
     let mut saw_any = false;
     for (key, value) in table.iter() {
-        let key_line = lines.of(key.span().start);
+        let key_line = lines.line_of(key.span().start);
         match key.get_ref().as_ref() {
             "id" => {}
             "theme" => {
@@ -408,7 +398,7 @@ fn parse_rule(
 struct RuleParser<'a, 'e> {
     file: &'a str,
     id: &'a str,
-    lines: &'a Lines,
+    lines: &'a LineIndex,
     errors: &'e mut Vec<RuleError>,
 }
 
@@ -423,7 +413,7 @@ impl RuleParser<'_, '_> {
     }
 
     fn line(&self, v: &Spanned<DeValue>) -> usize {
-        self.lines.of(v.span().start)
+        self.lines.line_of(v.span().start)
     }
 
     fn string(&mut self, v: &Spanned<DeValue>) -> Option<String> {
@@ -528,7 +518,7 @@ impl RuleParser<'_, '_> {
             let mut should_match = None;
             let mut section = None;
             for (k, val) in t.iter() {
-                let k_line = self.lines.of(k.span().start);
+                let k_line = self.lines.line_of(k.span().start);
                 match k.get_ref().as_ref() {
                     "text" => text = self.string(val),
                     "match" => should_match = self.boolean(val),
