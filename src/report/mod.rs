@@ -204,20 +204,61 @@ pub fn write_nested_json<T: Serialize>(
     value: &T,
     indent: usize,
 ) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
     let pad = " ".repeat(indent);
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            w.write_all(b"\n")?;
-            w.write_all(pad.as_bytes())?;
-        }
-        w.write_all(line.as_bytes())?;
-    }
+    // Streamed rather than printed to a string first: the tables of a large
+    // corpus run to megabytes, and would be held twice.
+    let mut out = Indented {
+        w,
+        pad: pad.as_bytes(),
+    };
+    serde_json::to_writer_pretty(&mut out, value)?;
     Ok(())
+}
+
+/// A writer that indents every line after the first. JSON strings escape
+/// their newlines, so every newline byte serde_json writes starts a line.
+struct Indented<'a> {
+    w: &'a mut dyn Write,
+    pad: &'a [u8],
+}
+
+impl Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for line in buf.split_inclusive(|&b| b == b'\n') {
+            self.w.write_all(line)?;
+            if line.ends_with(b"\n") {
+                self.w.write_all(self.pad)?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
 }
 
 /// Writes a value as pretty JSON followed by a newline.
 pub fn write_json<T: Serialize>(w: &mut dyn Write, value: &T) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, value)?;
     w.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_json_is_what_serde_prints_inside_the_whole() {
+        let inner = serde_json::json!({
+            "text": "two\nlines and a \\n",
+            "list": [1, {"deep": ["x", "y"]}],
+            "empty": []
+        });
+        let mut nested = b"{\n  \"key\": ".to_vec();
+        write_nested_json(&mut nested, &inner, 2).unwrap();
+        nested.extend_from_slice(b"\n}");
+        let whole = serde_json::to_string_pretty(&serde_json::json!({ "key": inner })).unwrap();
+        assert_eq!(String::from_utf8(nested).unwrap(), whole);
+    }
 }
