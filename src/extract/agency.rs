@@ -599,8 +599,13 @@ static RELATIONS: LazyLock<Vec<(Regex, Relation)>> = LazyLock::new(|| {
 pub fn partners(text: &str, addressee_phrase: Option<&str>) -> Vec<Partner> {
     let mut out: Vec<(usize, Partner)> = Vec::new();
     if let Some(phrase) = addressee_phrase {
-        if let (Some(open), Some(close)) = (phrase.find('('), phrase.rfind(')')) {
-            let inside = &phrase[open + 1..close];
+        // The bracket after the addressee; a `)` before the first `(` closes
+        // nothing.
+        let bracket = phrase.find('(').and_then(|open| {
+            let close = phrase[open + 1..].rfind(')')?;
+            Some((open, &phrase[open + 1..open + 1 + close]))
+        });
+        if let Some((open, inside)) = bracket {
             for part in inside.split([',', '&']).flat_map(|p| p.split(" and ")) {
                 let part = part.trim();
                 if let Some(agency) = agency_in(part) {
@@ -823,6 +828,17 @@ mod tests {
         assert_eq!(head("Practice"), None);
         assert_eq!(head("Summary and Recommendations"), None);
         assert_eq!(head("Working with schools"), None);
+    }
+
+    #[test]
+    fn stray_close_bracket_before_the_open_one() {
+        // Found by fuzzing: a `)` before the first `(` panicked on slicing.
+        let text = "Strategic) partners (LSCP and Police) should act.";
+        let p = partners(text, Some("Strategic) partners (LSCP and Police)"));
+        assert_eq!(p.len(), 2);
+        assert!(p.iter().all(|p| p.relation == Relation::Member));
+        let p = partners(text, Some("Strategic) partners ("));
+        assert!(p.is_empty());
     }
 
     #[test]
