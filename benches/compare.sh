@@ -9,7 +9,9 @@
 # SIZE (main corpus, 100MB), BIG (linearity check, 400MB), HUGE (memory
 # check, 1GB; empty to skip), PY_SIZE (corpus for the Python baseline, 10MB;
 # its time is scaled linearly to SIZE, since it makes one pass per pattern
-# and document), RUNS (timed runs per command, 3).
+# and document), RUNS (timed runs per command, 3), ONLY=memory (measure peak
+# memory only, writing benches/runs/DATE-memory.md: memory is not disturbed
+# by other work on the machine, so it can be measured when timing cannot).
 # hyperfine is used when installed (mean of RUNS runs after one warm-up);
 # otherwise the median of RUNS runs timed by bash. Peak memory is measured
 # with GNU time (/usr/bin/time). Everything is measured in one run of this
@@ -75,6 +77,42 @@ MAIN_BYTES=$(bytes "$MAIN")
 PY_BYTES=$(bytes "$PY")
 DOCS=$(find "$MAIN" -name '*.txt' | wc -l)
 
+mb() { python3 -c "import sys; print('%.0f' % (int(sys.argv[1]) / 1e6))" "$1"; }
+
+memory() {
+  echo "memory..." >&2
+  MEM_MAIN=$(peak_mib "$REVLENS" analyse "$MAIN" --format json)
+  MEM_THEMES=$(peak_mib "$REVLENS" themes "$MAIN" --format csv)
+  if [ -n "$HUGE" ]; then
+    HUGE_DIR=$(corpus "$HUGE")
+    HUGE_BYTES=$(bytes "$HUGE_DIR")
+    HUGE_DOCS=$(find "$HUGE_DIR" -name '*.txt' | wc -l)
+    MEM_HUGE=$(peak_mib "$REVLENS" analyse "$HUGE_DIR" --format json)
+  else
+    HUGE_BYTES=0 HUGE_DOCS=0 MEM_HUGE="(skipped)"
+  fi
+}
+
+header() {
+  echo "# $1 $(date -Iseconds)"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)."
+  echo "revlens $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $("$REVLENS" rules list | tail -1)."
+}
+
+memory_line() {
+  echo "- peak memory: themes $MEM_THEMES MiB and analyse $MEM_MAIN MiB at $(mb "$MAIN_BYTES") MB ($DOCS documents); analyse $MEM_HUGE MiB at $(mb "$HUGE_BYTES") MB ($HUGE_DOCS documents)."
+}
+
+if [ "${ONLY:-}" = memory ]; then
+  memory
+  OUT="benches/runs/$(date +%Y-%m-%d)-memory.md"
+  { header "Memory run"; echo; memory_line; } > "$OUT"
+  cat "$OUT"
+  echo "written to $OUT" >&2
+  exit 0
+fi
+
 echo "timing on $MAIN ($DOCS documents)..." >&2
 RG=$(seconds rg -c -i --no-unicode -f "$PATTERNS" "$MAIN")
 THEMES=$(seconds "$REVLENS" themes "$MAIN" --format csv)
@@ -91,24 +129,11 @@ BIG_BYTES=$(bytes "$BIG_DIR")
 echo "linearity on $BIG_DIR..." >&2
 THEMES_BIG=$(RUNS=1 seconds "$REVLENS" themes "$BIG_DIR" --format csv)
 
-echo "memory..." >&2
-MEM_MAIN=$(peak_mib "$REVLENS" analyse "$MAIN" --format json)
-MEM_THEMES=$(peak_mib "$REVLENS" themes "$MAIN" --format csv)
-if [ -n "$HUGE" ]; then
-  HUGE_DIR=$(corpus "$HUGE")
-  HUGE_BYTES=$(bytes "$HUGE_DIR")
-  MEM_HUGE=$(peak_mib "$REVLENS" analyse "$HUGE_DIR" --format json)
-else
-  HUGE_BYTES=0 MEM_HUGE="(skipped)"
-fi
+memory
 
-mb() { python3 -c "import sys; print('%.0f' % (int(sys.argv[1]) / 1e6))" "$1"; }
 OUT="benches/runs/$(date +%Y-%m-%d).md"
 {
-  echo "# Benchmark run $(date -Iseconds)"
-  echo
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)."
-  echo "revlens $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $("$REVLENS" rules list | tail -1);"
+  header "Benchmark run"
   echo "$(rg --version | head -1); $(python3 --version); timer: $(command -v hyperfine > /dev/null && hyperfine --version || echo bash), $RUNS runs."
   echo "Patterns: $(wc -l < "$PATTERNS") (\`revlens rules list --patterns\`)."
   echo "Corpus: $(mb "$MAIN_BYTES") MB, $DOCS documents (\`gen_corpus $SIZE\`)."
@@ -124,7 +149,7 @@ OUT="benches/runs/$(date +%Y-%m-%d).md"
   echo "- analyse is $(ratio "$PY_SCALED" "$ANALYSE")× faster than the Python baseline."
   echo "- themes \`--jobs 1\` $THEMES_J1 s, \`--jobs 2\` $THEMES_J2 s: $(ratio "$THEMES_J1" "$THEMES_J2")× from the second core."
   echo "- themes on $(mb "$BIG_BYTES") MB: $THEMES_BIG s, $(ratio "$THEMES_BIG" "$THEMES")× the time for $(ratio "$BIG_BYTES" "$MAIN_BYTES")× the text."
-  echo "- peak memory: themes $MEM_THEMES MiB and analyse $MEM_MAIN MiB at $(mb "$MAIN_BYTES") MB; analyse $MEM_HUGE MiB at $(mb "$HUGE_BYTES") MB."
+  memory_line
 } > "$OUT"
 cat "$OUT"
 echo "written to $OUT" >&2
