@@ -69,12 +69,10 @@ peak_mib() {
 ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 
 MAIN=$(corpus "$SIZE")
-PY=$(corpus "$PY_SIZE")
 PATTERNS="$WORK/patterns.txt"
 "$REVLENS" rules list --patterns > "$PATTERNS"
 bytes() { du -sb --exclude=.complete "$1" | cut -f1; }
 MAIN_BYTES=$(bytes "$MAIN")
-PY_BYTES=$(bytes "$PY")
 DOCS=$(find "$MAIN" -name '*.txt' | wc -l)
 
 mb() { python3 -c "import sys; print('%.0f' % (int(sys.argv[1]) / 1e6))" "$1"; }
@@ -101,7 +99,9 @@ header() {
 }
 
 memory_line() {
-  echo "- peak memory: themes $MEM_THEMES MiB and analyse $MEM_MAIN MiB at $(mb "$MAIN_BYTES") MB ($DOCS documents); analyse $MEM_HUGE MiB at $(mb "$HUGE_BYTES") MB ($HUGE_DOCS documents)."
+  local huge="not measured (HUGE empty)"
+  [ -n "$HUGE" ] && huge="analyse $MEM_HUGE MiB at $(mb "$HUGE_BYTES") MB ($HUGE_DOCS documents)"
+  echo "- peak memory: themes $MEM_THEMES MiB and analyse $MEM_MAIN MiB at $(mb "$MAIN_BYTES") MB ($DOCS documents); $huge."
 }
 
 if [ "${ONLY:-}" = memory ]; then
@@ -112,6 +112,9 @@ if [ "${ONLY:-}" = memory ]; then
   echo "written to $OUT" >&2
   exit 0
 fi
+
+PY=$(corpus "$PY_SIZE")
+PY_BYTES=$(bytes "$PY")
 
 echo "timing on $MAIN ($DOCS documents)..." >&2
 RG=$(seconds rg -c -i --no-unicode -f "$PATTERNS" "$MAIN")

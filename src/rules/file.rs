@@ -160,7 +160,6 @@ pub const RULE_KEYS: &[&str] = &[
 ];
 const EXAMPLE_KEYS: &[&str] = &["text", "match", "section"];
 
-/// Line numbers of byte offsets in one source text.
 /// Parses one rule file. Problems go to `errors`; the rules that could be
 /// read are returned (possibly with some fields defaulted).
 pub fn parse(file: &str, source: &str, errors: &mut Vec<RuleError>) -> Vec<RawRule> {
