@@ -9,12 +9,12 @@
 //! rule groups (such as the NRM family) only the highest-priority rule keeps
 //! a sentence. Pure: no files, no output.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use regex_automata::{Anchored, Input};
 
-use crate::rules::compile::Search;
+use crate::rules::compile::Scan;
 use crate::rules::{Pattern, Rule, RuleSet, Scope};
 use crate::sections::SectionKind;
 use crate::sentences;
@@ -68,23 +68,36 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
     if rules.rules.is_empty() {
         return hits;
     }
-    // all/none verdicts, per rule and scope unit.
-    let mut verdicts: HashMap<(usize, UnitId), bool> = HashMap::new();
+    // all/none verdicts of section and document units, per rule and unit;
+    // those of sentences and paragraphs are kept only while in the
+    // paragraph (a handful, searched through in place).
+    let mut wide_verdicts: BTreeMap<(usize, UnitId), bool> = BTreeMap::new();
+    let mut local_verdicts: Vec<(usize, UnitId, bool)> = Vec::new();
+    let mut scan = Scan::default();
+    let mut found: Vec<Range<usize>> = Vec::new();
+    let mut sentence_bounds: Vec<Range<usize>> = Vec::new();
     for (pi, para) in paras.iter().enumerate() {
         if !para.eligible || para.text.is_empty() {
             continue;
         }
         let text = para.text;
         let ascii_words = !has_non_ascii_word_char(text);
-        let mut sentence_bounds: Option<Vec<Range<usize>>> = None;
-        for (set_index, search) in rules.prefilter.scan(text, ascii_words) {
+        let mut split = false;
+        local_verdicts.clear();
+        rules.prefilter.scan_into(text, ascii_words, &mut scan);
+        for (set_index, at) in scan.candidates() {
             let (ri, ai) = rules.prefilter.owners[set_index];
             let rule = &rules.rules[ri];
             if !rule.allows(para.kind) {
                 continue;
             }
-            for m in matches(&rule.any[ai], text, ascii_words, &search) {
-                let bounds = sentence_bounds.get_or_insert_with(|| sentences::split(text));
+            matches(&rule.any[ai], text, ascii_words, at, &mut found);
+            for m in &found {
+                if !split {
+                    sentences::split_into(text, &mut sentence_bounds);
+                    split = true;
+                }
+                let bounds = &sentence_bounds;
                 let si = sentences::containing(bounds, m.start)
                     .unwrap_or(bounds.len().saturating_sub(1));
                 let sentence = bounds.get(si).cloned().unwrap_or(0..text.len());
@@ -101,26 +114,41 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
                 // computed once, so a huge sentence with thousands of matches
                 // is not searched again for each of them.
                 let passes = rule.all.is_empty() && rule.none.is_empty()
-                    || *verdicts.entry((ri, unit)).or_insert_with(|| match unit {
-                        UnitId::Sentence { .. } => {
-                            passes_in(rule, &[&text[sentence.clone()]], ascii_words)
-                        }
-                        UnitId::Paragraph(_) => passes_in(rule, &[text], ascii_words),
-                        UnitId::Section(_) | UnitId::Document => {
-                            let range = match unit {
-                                UnitId::Section(s) => {
-                                    sections.get(s).cloned().unwrap_or(pi..pi + 1)
-                                }
-                                _ => 0..paras.len(),
-                            };
-                            let texts: Vec<&str> = paras[range]
+                    || match unit {
+                        UnitId::Sentence { .. } | UnitId::Paragraph(_) => {
+                            match local_verdicts
                                 .iter()
-                                .filter(|p| p.eligible)
-                                .map(|p| p.text)
-                                .collect();
-                            passes_in(rule, &texts, false)
+                                .find(|(r, u, _)| *r == ri && *u == unit)
+                            {
+                                Some(&(_, _, verdict)) => verdict,
+                                None => {
+                                    let scope_text = match unit {
+                                        UnitId::Sentence { .. } => &text[sentence.clone()],
+                                        _ => text,
+                                    };
+                                    let verdict = passes_in(rule, &[scope_text], ascii_words);
+                                    local_verdicts.push((ri, unit, verdict));
+                                    verdict
+                                }
+                            }
                         }
-                    });
+                        UnitId::Section(_) | UnitId::Document => {
+                            *wide_verdicts.entry((ri, unit)).or_insert_with(|| {
+                                let range = match unit {
+                                    UnitId::Section(s) => {
+                                        sections.get(s).cloned().unwrap_or(pi..pi + 1)
+                                    }
+                                    _ => 0..paras.len(),
+                                };
+                                let texts: Vec<&str> = paras[range]
+                                    .iter()
+                                    .filter(|p| p.eligible)
+                                    .map(|p| p.text)
+                                    .collect();
+                                passes_in(rule, &texts, false)
+                            })
+                        }
+                    };
                 if passes {
                     hits.push(Hit {
                         rule: ri,
@@ -149,23 +177,30 @@ fn apply_min_matches(rules: &RuleSet, hits: &mut Vec<Hit>) {
     if rules.rules.iter().all(|r| r.min_matches <= 1) {
         return;
     }
-    let mut counts: HashMap<(usize, UnitId), usize> = HashMap::new();
-    for h in hits.iter() {
+    let counted = |h: &Hit| rules.rules[h.rule].min_matches > 1;
+    let mut counts: BTreeMap<(usize, UnitId), usize> = BTreeMap::new();
+    for h in hits.iter().filter(|h| counted(h)) {
         *counts.entry((h.rule, h.unit)).or_default() += 1;
     }
-    hits.retain(|h| counts[&(h.rule, h.unit)] >= rules.rules[h.rule].min_matches);
+    hits.retain(|h| !counted(h) || counts[&(h.rule, h.unit)] >= rules.rules[h.rule].min_matches);
 }
 
-/// Non-overlapping matches of an `any` pattern, leftmost first, as
-/// `find_iter` gives them; anchored at the prefilter's places when every
-/// match starts there (a search then costs the length of the match).
-fn matches(pattern: &Pattern, text: &str, ascii_words: bool, search: &Search) -> Vec<Range<usize>> {
+/// Non-overlapping matches of an `any` pattern into `out`, leftmost first,
+/// as `find_iter` gives them; anchored at the prefilter's places `at` when
+/// every match starts there (a search then costs the length of the match).
+fn matches(
+    pattern: &Pattern,
+    text: &str,
+    ascii_words: bool,
+    at: Option<&[usize]>,
+    out: &mut Vec<Range<usize>>,
+) {
+    out.clear();
     let re = pattern.regex(ascii_words);
-    match search {
+    match at {
         // The prefilter anchors only on text with ASCII letters and digits,
         // where `re` is the fast form.
-        Search::At(starts) => {
-            let mut out: Vec<Range<usize>> = Vec::new();
+        Some(starts) => {
             for &start in starts {
                 if out.last().is_some_and(|m| start < m.end) {
                     continue;
@@ -175,13 +210,12 @@ fn matches(pattern: &Pattern, text: &str, ascii_words: bool, search: &Search) ->
                     out.push(m.range());
                 }
             }
-            out
         }
-        _ => re
-            .find_iter(text)
-            .filter(|m| !m.is_empty())
-            .map(|m| m.range())
-            .collect(),
+        None => out.extend(
+            re.find_iter(text)
+                .filter(|m| !m.is_empty())
+                .map(|m| m.range()),
+        ),
     }
 }
 

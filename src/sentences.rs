@@ -27,35 +27,43 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// Byte ranges of the sentences of `text`, trailing spaces excluded.
 pub fn split(text: &str) -> Vec<Range<usize>> {
-    let pieces: Vec<Range<usize>> = if text.is_ascii() {
-        let mut start = 0;
-        ascii_breaks(text.as_bytes())
-            .into_iter()
-            .chain(std::iter::once(text.len()))
-            .filter(|&end| end > 0)
-            .map(|end| std::mem::replace(&mut start, end)..end)
-            .collect()
-    } else {
-        text.split_sentence_bound_indices()
-            .map(|(start, piece)| start..start + piece.len())
-            .collect()
-    };
-    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut out = Vec::new();
+    split_into(text, &mut out);
+    out
+}
+
+/// [`split`] into `out` (cleared first), so that a caller splitting many
+/// paragraphs reuses one buffer.
+pub fn split_into(text: &str, out: &mut Vec<Range<usize>>) {
+    out.clear();
     let mut glue = false;
-    for piece in pieces {
+    let mut add = |piece: Range<usize>| {
         let start = piece.start;
         let end = start + text[piece].trim_end().len();
         if end == start {
             // whitespace only: belongs to the previous sentence
-            continue;
+            return;
         }
         match out.last_mut() {
             Some(last) if glue => last.end = end,
             _ => out.push(start..end),
         }
         glue = ends_with_abbreviation(&text[..end]);
+    };
+    if text.is_ascii() {
+        let mut start = 0;
+        for end in ascii_breaks(text.as_bytes())
+            .into_iter()
+            .chain(std::iter::once(text.len()))
+            .filter(|&end| end > 0)
+        {
+            add(std::mem::replace(&mut start, end)..end);
+        }
+    } else {
+        for (start, piece) in text.split_sentence_bound_indices() {
+            add(start..start + piece.len());
+        }
     }
-    out
 }
 
 /// The sentence of `text` that contains byte `offset` (sentences must come
@@ -118,6 +126,7 @@ pub(crate) fn ascii_breaks(text: &[u8]) -> Vec<usize> {
     let at = |i: usize| CLASSES[usize::from(text[i])];
     let is_term = |c: Class| matches!(c, Class::ATerm | Class::STerm);
     let mut breaks = Vec::new();
+    let mut next_line_end = memchr::memchr2(b'\r', b'\n', text).unwrap_or(n);
     let mut i = 0;
     while i < n {
         match at(i) {
@@ -180,12 +189,14 @@ pub(crate) fn ascii_breaks(text: &[u8]) -> Vec<usize> {
                 i = k;
             }
             _ => {
-                // Nothing breaks until the next terminator or line end.
-                i += 1;
-                while i < n && !matches!(at(i), Class::Cr | Class::Lf | Class::ATerm | Class::STerm)
-                {
-                    i += 1;
+                // Nothing breaks until the next terminator or line end:
+                // jump there (memchr's vector search; line ends are rare in
+                // paragraphs, so the next one is found once and kept).
+                if next_line_end < i {
+                    next_line_end = memchr::memchr2(b'\r', b'\n', &text[i..]).map_or(n, |p| i + p);
                 }
+                let next_term = memchr::memchr3(b'.', b'!', b'?', &text[i..]).map_or(n, |p| i + p);
+                i = next_term.min(next_line_end);
             }
         }
     }

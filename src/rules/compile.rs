@@ -307,6 +307,35 @@ pub enum Search {
     At(Vec<usize>),
 }
 
+/// Working memory for [`Prefilter::scan_into`], and its answer.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Per pattern: the bits of the literal sets found so far (all zero
+    /// between scans).
+    found: Vec<u32>,
+    /// Patterns with a bit set.
+    touched: Vec<usize>,
+    /// Every literal found: (literal, start).
+    literal_hits: Vec<(usize, usize)>,
+    /// (pattern, start) for the anchored candidates.
+    starts: Vec<(usize, usize)>,
+    /// The candidates, ascending: pattern, and for anchored ones the range
+    /// of `offsets` holding the places to search at.
+    candidates: Vec<(usize, Option<std::ops::Range<usize>>)>,
+    offsets: Vec<usize>,
+}
+
+impl Scan {
+    /// The patterns that may match (ascending index into
+    /// [`Prefilter::owners`]), each with the places to search it at
+    /// (anchored), or `None` to search the whole text.
+    pub fn candidates(&self) -> impl Iterator<Item = (usize, Option<&[usize]>)> + '_ {
+        self.candidates
+            .iter()
+            .map(|(i, at)| (*i, at.clone().map(|r| &self.offsets[r])))
+    }
+}
+
 impl Prefilter {
     pub fn empty() -> Prefilter {
         Prefilter {
@@ -417,54 +446,89 @@ impl Prefilter {
     /// `owners`) and where to search each. `ascii_words` says the text has
     /// no non-ASCII letter or digit; otherwise every pattern runs whole.
     pub fn scan(&self, text: &str, ascii_words: bool) -> Vec<(usize, Search)> {
+        let mut scan = Scan::default();
+        self.scan_into(text, ascii_words, &mut scan);
+        scan.candidates()
+            .map(|(i, at)| (i, at.map_or(Search::Whole, |at| Search::At(at.to_vec()))))
+            .collect()
+    }
+
+    /// [`Prefilter::scan`] into reusable working memory: matching calls it
+    /// for every paragraph, so nothing is allocated once the buffers have
+    /// grown to a paragraph's needs.
+    pub fn scan_into(&self, text: &str, ascii_words: bool, scan: &mut Scan) {
+        scan.candidates.clear();
+        scan.offsets.clear();
         if !ascii_words {
-            return (0..self.owners.len()).map(|i| (i, Search::Whole)).collect();
+            scan.candidates
+                .extend((0..self.owners.len()).map(|i| (i, None)));
+            return;
         }
-        let mut found = vec![0u32; self.owners.len()];
-        let mut touched = Vec::new();
-        let mut starts: Vec<(usize, usize)> = Vec::new();
+        scan.found.resize(self.owners.len(), 0);
+        scan.touched.clear();
+        scan.literal_hits.clear();
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
-                let range = self.literal_targets[m.pattern().as_usize()].clone();
-                for t in &self.targets[range] {
-                    let f = &mut found[t.pattern];
+                let literal = m.pattern().as_usize();
+                scan.literal_hits.push((literal, m.start()));
+                for t in &self.targets[self.literal_targets[literal].clone()] {
+                    let f = &mut scan.found[t.pattern];
                     if *f == 0 {
-                        touched.push(t.pattern);
+                        scan.touched.push(t.pattern);
                     }
                     *f |= t.bit;
-                    if t.start {
-                        starts.push((t.pattern, m.start()));
-                    }
                 }
             }
         }
-        touched.retain(|&i| found[i] == self.need[i]);
-        touched.extend_from_slice(&self.always);
-        touched.sort_unstable();
-        starts.sort_unstable();
-        starts.dedup();
-        let mut next_start = 0;
-        touched
-            .into_iter()
-            .map(|i| {
-                if !self.anchored[i] {
-                    return (i, Search::Whole);
-                }
-                // `starts` is sorted by pattern: skip to this one's.
-                while starts.get(next_start).is_some_and(|&(p, _)| p < i) {
-                    next_start += 1;
-                }
-                let mut at = Vec::new();
-                while let Some(&(p, offset)) = starts.get(next_start) {
-                    if p != i {
-                        break;
+        // Which patterns have every literal set present (their bits stay
+        // set until the end, for the anchored ones' starts below).
+        let mut anchored_candidates = false;
+        scan.touched.retain(|&i| {
+            let complete = scan.found[i] == self.need[i];
+            if !complete {
+                scan.found[i] = 0;
+            }
+            anchored_candidates |= complete && self.anchored[i];
+            complete
+        });
+        // Places where an anchored candidate's literal starts.
+        scan.starts.clear();
+        if anchored_candidates {
+            for &(literal, offset) in &scan.literal_hits {
+                for t in &self.targets[self.literal_targets[literal].clone()] {
+                    if t.start && scan.found[t.pattern] != 0 {
+                        scan.starts.push((t.pattern, offset));
                     }
-                    at.push(offset);
-                    next_start += 1;
                 }
-                (i, Search::At(at))
-            })
-            .collect()
+            }
+            scan.starts.sort_unstable();
+            scan.starts.dedup();
+        }
+        for &i in &scan.touched {
+            scan.found[i] = 0;
+        }
+        scan.touched.extend_from_slice(&self.always);
+        scan.touched.sort_unstable();
+        let mut next_start = 0;
+        for &i in &scan.touched {
+            if !self.anchored[i] {
+                scan.candidates.push((i, None));
+                continue;
+            }
+            // `starts` is sorted by pattern: skip to this one's.
+            while scan.starts.get(next_start).is_some_and(|&(p, _)| p < i) {
+                next_start += 1;
+            }
+            let first = scan.offsets.len();
+            while let Some(&(p, offset)) = scan.starts.get(next_start) {
+                if p != i {
+                    break;
+                }
+                scan.offsets.push(offset);
+                next_start += 1;
+            }
+            scan.candidates.push((i, Some(first..scan.offsets.len())));
+        }
     }
 
     /// Indices of the patterns that may match in `text`.
