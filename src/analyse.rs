@@ -28,8 +28,9 @@ pub struct Settings {
     pub rules: Arc<RuleSet>,
     /// Most evidence items listed per theme and document (`None`: all).
     pub evidence_limit: Option<usize>,
-    /// Only theme counts are wanted: records and metadata are left out
-    /// (the paragraphs records stand in are still found, for rule scoping).
+    /// Only theme counts are wanted: records, metadata, the word count and
+    /// the list of sections are left out (the paragraphs records stand in
+    /// are still found, for rule scoping).
     pub counts_only: bool,
 }
 
@@ -201,7 +202,12 @@ pub fn analyse_input(input: &Input, settings: &Settings) -> DocumentReport {
 
 /// Analyses a decoded document.
 pub fn analyse_document(doc: Document, settings: &Settings) -> DocumentReport {
-    let words = doc.word_count();
+    // Counts of themes need no word count (a pass over every byte).
+    let words = if settings.counts_only {
+        0
+    } else {
+        doc.word_count()
+    };
     let lines = doc.lines.line_count(&doc.text);
     let parsed = doc.parse();
     report(&parsed, words, lines, settings)
@@ -248,7 +254,11 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
         encoding: (parsed.doc.format == Format::Text)
             .then(|| parsed.doc.encoding.name().to_owned()),
         format: Some(parsed.doc.format.name().to_owned()),
-        sections: parsed.section_reports(),
+        sections: if settings.counts_only {
+            Vec::new()
+        } else {
+            parsed.section_reports()
+        },
         themes: themes::reports(
             parsed,
             &settings.rules,

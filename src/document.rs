@@ -169,32 +169,7 @@ impl Document {
 
     /// Number of words: runs of non-space characters holding a letter or digit.
     pub fn word_count(&self) -> usize {
-        if self.text.is_ascii() {
-            // Fast path: a word starts where an alphanumeric byte follows
-            // white space (or the start) within a token.
-            let mut count = 0;
-            let mut in_token = false;
-            let mut counted = false;
-            for &b in self.text.as_bytes() {
-                if b.is_ascii_whitespace() {
-                    in_token = false;
-                } else {
-                    if !in_token {
-                        in_token = true;
-                        counted = false;
-                    }
-                    if !counted && b.is_ascii_alphanumeric() {
-                        count += 1;
-                        counted = true;
-                    }
-                }
-            }
-            return count;
-        }
-        self.text
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count()
+        word_count(&self.text)
     }
 
     /// Lays out the text and finds its sections.
@@ -281,6 +256,82 @@ fn read_bytes(input: &Input, limits: Limits) -> Result<Vec<u8>, DocError> {
                 return Err(too_big(bytes.len() as u64));
             }
             Ok(bytes)
+        }
+    }
+}
+
+/// Words in `text`: runs of characters that are not white space
+/// (`char::is_whitespace`) holding at least one letter or digit. One pass
+/// over the bytes, decoding only non-ASCII characters (a few per hundred in
+/// these documents).
+fn word_count(text: &str) -> usize {
+    const SPACE: u8 = 1;
+    const ALNUM: u8 = 2;
+    // What each ASCII byte is, looked up rather than tested.
+    static ASCII: [u8; 128] = {
+        let mut table = [0u8; 128];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            table[b] = if matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+                SPACE
+            } else if c.is_ascii_alphanumeric() {
+                ALNUM
+            } else {
+                0
+            };
+            b += 1;
+        }
+        table
+    };
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut counted = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let class = if b.is_ascii() {
+            i += 1;
+            ASCII[usize::from(b)]
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            if c.is_whitespace() {
+                SPACE
+            } else if c.is_alphanumeric() {
+                ALNUM
+            } else {
+                0
+            }
+        };
+        let alphanumeric = class == ALNUM;
+        count += usize::from(alphanumeric && !counted);
+        counted = (counted || alphanumeric) && class != SPACE;
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_count_is_tokens_with_a_letter_or_digit() {
+        let reference = |t: &str| {
+            t.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count()
+        };
+        for text in [
+            "",
+            "one two  three",
+            " - 4.1 (a) ",
+            "caf\u{e9} na\u{ef}ve \u{2013} \u{201c}quoted\u{201d}",
+            "no\u{a0}break\u{2003}em space",
+            "tab\tvt\x0bff\x0ccr\r\nend",
+            "\u{2014}\u{2014} \u{e9}",
+        ] {
+            assert_eq!(word_count(text), reference(text), "{text:?}");
         }
     }
 }
