@@ -481,16 +481,19 @@ fn parse_number(n: &str) -> Vec<u32> {
 fn comparable(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
-        let w: String = w
-            .chars()
-            .filter(|c| c.is_alphanumeric() || *c == '&')
-            .flat_map(char::to_lowercase)
-            .collect();
-        if !w.is_empty() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&w);
+        let before_space = out.len();
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let word_start = out.len();
+        out.extend(
+            w.chars()
+                .filter(|c| c.is_alphanumeric() || *c == '&')
+                .flat_map(char::to_lowercase),
+        );
+        if out.len() == word_start {
+            // Nothing of the word is kept: nor is the space before it.
+            out.truncate(before_space);
         }
     }
     out

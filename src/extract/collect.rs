@@ -206,7 +206,13 @@ struct Label {
 }
 
 fn parse_label(text: &str) -> Option<Label> {
-    let caps = LABEL.captures(text.trim_end())?;
+    let text = text.trim_end();
+    // Most paragraphs are no label: the lazy DFA says so in a few bytes,
+    // where finding capture groups would start a slower engine.
+    if !LABEL.is_match(text) {
+        return None;
+    }
+    let caps = LABEL.captures(text)?;
     let word = caps
         .name("word")
         .or(caps.name("short"))?
