@@ -268,7 +268,10 @@ pub fn normalise_into(out: &mut MappedText, src: &str, range: Range<usize>) {
     }
     while i < bytes.len() {
         let b = bytes[i];
-        if !SPECIAL[b as usize] {
+        // Ordinary bytes, and a space after a copied non-space (the
+        // commonest special byte by far), are copied as they are: should
+        // more white space follow, its own turn collapses the run.
+        if !SPECIAL[b as usize] || (b == b' ' && run_start < i && bytes[i - 1] != b' ') {
             i += 1;
             continue;
         }
