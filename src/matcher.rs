@@ -126,7 +126,10 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
                                         UnitId::Sentence { .. } => &text[sentence.clone()],
                                         _ => text,
                                     };
-                                    let verdict = passes_in(rule, &[scope_text], ascii_words);
+                                    let verdict =
+                                        passes_in(rule, &[scope_text], ascii_words, |k| {
+                                            scan.may_match(rules.prefilter.condition(ri, k))
+                                        });
                                     local_verdicts.push((ri, unit, verdict));
                                     verdict
                                 }
@@ -145,7 +148,7 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
                                     .filter(|p| p.eligible)
                                     .map(|p| p.text)
                                     .collect();
-                                passes_in(rule, &texts, false)
+                                passes_in(rule, &texts, false, |_| true)
                             })
                         }
                     };
@@ -220,14 +223,24 @@ fn matches(
 }
 
 /// `all` patterns each match somewhere in the scope and no `none` pattern does.
-fn passes_in(rule: &Rule, texts: &[&str], ascii_words: bool) -> bool {
-    let found = |p: &Pattern| {
-        texts.iter().any(|t| {
-            let fast_ok = ascii_words || !has_non_ascii_word_char(t);
-            p.regex(fast_ok).is_match(t)
-        })
+/// `may_match(k)` says whether condition `k` (the `all` patterns, then the
+/// `none` ones) can match at all: the prefilter found its literals.
+fn passes_in(
+    rule: &Rule,
+    texts: &[&str],
+    ascii_words: bool,
+    may_match: impl Fn(usize) -> bool,
+) -> bool {
+    let found = |k: usize, p: &Pattern| {
+        may_match(k)
+            && texts.iter().any(|t| {
+                let fast_ok = ascii_words || !has_non_ascii_word_char(t);
+                p.regex(fast_ok).is_match(t)
+            })
     };
-    rule.all.iter().all(found) && !rule.none.iter().any(found)
+    let all = rule.all.len();
+    rule.all.iter().enumerate().all(|(k, p)| found(k, p))
+        && !rule.none.iter().enumerate().any(|(k, p)| found(all + k, p))
 }
 
 /// In each rule group, a sentence goes to the highest-priority rule that hit it.

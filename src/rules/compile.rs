@@ -287,6 +287,11 @@ pub struct Prefilter {
     always: Vec<usize>,
     /// For pattern index `i`: (rule index, index into that rule's `any`).
     pub owners: Vec<(usize, usize)>,
+    /// Per rule: the pattern index of its first `all` pattern; its `all`
+    /// patterns and then its `none` patterns follow. These are looked for
+    /// too (never anchored, never searched by the scan), so that a
+    /// paragraph without their literals needs no search for them.
+    condition_base: Vec<usize>,
 }
 
 /// What finding one literal says: pattern `pattern` has literal set `bit`
@@ -323,6 +328,10 @@ pub struct Scan {
     /// of `offsets` holding the places to search at.
     candidates: Vec<(usize, Option<std::ops::Range<usize>>)>,
     offsets: Vec<usize>,
+    /// `all` and `none` patterns whose literals are all present
+    /// (ascending pattern index), unless `every_condition`.
+    conditions: Vec<usize>,
+    every_condition: bool,
 }
 
 impl Scan {
@@ -333,6 +342,13 @@ impl Scan {
         self.candidates
             .iter()
             .map(|(i, at)| (*i, at.clone().map(|r| &self.offsets[r])))
+    }
+
+    /// Whether the `all` or `none` pattern numbered `condition` (see
+    /// [`Prefilter::condition`]) may match in the text: if not, it cannot
+    /// match in any part of it either.
+    pub fn may_match(&self, condition: usize) -> bool {
+        self.every_condition || self.conditions.binary_search(&condition).is_ok()
     }
 }
 
@@ -346,6 +362,7 @@ impl Prefilter {
             anchored: Vec::new(),
             always: Vec::new(),
             owners: Vec::new(),
+            condition_base: Vec::new(),
         }
     }
 
@@ -363,8 +380,19 @@ impl Prefilter {
             .iter()
             .map(|r| r.any.iter().map(|p| literals_of(&p.source)).collect())
             .collect();
+        let read_conditions: Vec<Vec<Literals>> = rules
+            .iter()
+            .map(|r| {
+                r.all
+                    .iter()
+                    .chain(&r.none)
+                    .map(|p| literals_of(&p.source))
+                    .collect()
+            })
+            .collect();
         let commonness = Commonness::measure(
             read.iter()
+                .chain(&read_conditions)
                 .flatten()
                 .flat_map(|l| l.starts.iter().chain(&l.required))
                 .flatten()
@@ -410,6 +438,38 @@ impl Prefilter {
                 anchored.push(plan.starts.is_some());
             }
         }
+        // `all` and `none` patterns: every literal set is required, prefixes
+        // included, and none is anchored on.
+        let mut condition_base = Vec::with_capacity(rules.len());
+        for rule_literals in &read_conditions {
+            condition_base.push(need.len());
+            for literals in rule_literals {
+                let pattern = need.len();
+                let mut plan = commonness.plan(literals);
+                plan.required.extend(plan.starts.take());
+                plan.required.truncate(MAX_FACTORS - 1);
+                let mut bits = 0u32;
+                for (k, set) in plan.required.iter().enumerate() {
+                    let bit = 1u32 << k;
+                    bits |= bit;
+                    for lit in set {
+                        by_literal
+                            .entry(lit.to_ascii_lowercase())
+                            .or_default()
+                            .push(Target {
+                                pattern,
+                                bit,
+                                start: false,
+                            });
+                    }
+                }
+                if bits == 0 {
+                    always.push(pattern);
+                }
+                need.push(bits);
+                anchored.push(false);
+            }
+        }
         let mut literal_targets = Vec::with_capacity(by_literal.len());
         let mut targets = Vec::new();
         let mut literals = Vec::with_capacity(by_literal.len());
@@ -439,7 +499,14 @@ impl Prefilter {
             anchored,
             always,
             owners,
+            condition_base,
         })
+    }
+
+    /// The pattern index of condition `k` of rule `rule`: its `all`
+    /// patterns are numbered first, then its `none` patterns.
+    pub fn condition(&self, rule: usize, k: usize) -> usize {
+        self.condition_base.get(rule).map_or(usize::MAX, |b| b + k)
     }
 
     /// The patterns that may match in `text` (ascending index into
@@ -459,12 +526,14 @@ impl Prefilter {
     pub fn scan_into(&self, text: &str, ascii_words: bool, scan: &mut Scan) {
         scan.candidates.clear();
         scan.offsets.clear();
+        scan.conditions.clear();
+        scan.every_condition = !ascii_words;
         if !ascii_words {
             scan.candidates
                 .extend((0..self.owners.len()).map(|i| (i, None)));
             return;
         }
-        scan.found.resize(self.owners.len(), 0);
+        scan.found.resize(self.need.len(), 0);
         scan.touched.clear();
         scan.literal_hits.clear();
         if let Some(ac) = &self.literals {
@@ -511,6 +580,10 @@ impl Prefilter {
         scan.touched.sort_unstable();
         let mut next_start = 0;
         for &i in &scan.touched {
+            if i >= self.owners.len() {
+                scan.conditions.push(i);
+                continue;
+            }
             if !self.anchored[i] {
                 scan.candidates.push((i, None));
                 continue;
@@ -539,9 +612,12 @@ impl Prefilter {
             .collect()
     }
 
-    /// Patterns that always run (no literal to look for).
+    /// `any` patterns that always run (no literal to look for).
     pub fn unfiltered(&self) -> usize {
-        self.always.len()
+        self.always
+            .iter()
+            .filter(|&&i| i < self.owners.len())
+            .count()
     }
 }
 
@@ -910,6 +986,32 @@ mod tests {
         assert_eq!(owners("nothing here"), [(2, 0)]);
         // Text with non-ASCII letters runs every pattern.
         assert_eq!(pf.candidates("café", false).len(), 4);
+    }
+
+    #[test]
+    fn prefilter_says_which_conditions_can_match() {
+        let mut errors = Vec::new();
+        let pattern = |text: &str| RawPattern {
+            text: text.to_owned(),
+            line: 4,
+        };
+        let mut a = raw(&[r"\bNRM\b"]);
+        a.all = vec![pattern(r"\bnot\s+made\b")];
+        a.none = vec![pattern(r"\bshould\b"), pattern(r"\w+")];
+        let rules = compile(vec![a], &mut errors);
+        assert!(errors.is_empty());
+        let pf = Prefilter::build(&rules).unwrap();
+        let (all, should, anything) = (pf.condition(0, 0), pf.condition(0, 1), pf.condition(0, 2));
+        let mut scan = Scan::default();
+        pf.scan_into("An NRM referral was not made.", true, &mut scan);
+        assert!(scan.may_match(all) && !scan.may_match(should));
+        // A pattern with no literal can always match.
+        assert!(scan.may_match(anything));
+        pf.scan_into("The NRM should be used.", true, &mut scan);
+        assert!(!scan.may_match(all) && scan.may_match(should));
+        // Text with other letters: everything may match.
+        pf.scan_into("Naïve NRM", false, &mut scan);
+        assert!(scan.may_match(all) && scan.may_match(should));
     }
 
     #[test]
