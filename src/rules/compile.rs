@@ -445,11 +445,20 @@ impl Prefilter {
             condition_base.push(need.len());
             for literals in rule_literals {
                 let pattern = need.len();
-                let mut plan = commonness.plan(literals);
-                plan.required.extend(plan.starts.take());
-                plan.required.truncate(MAX_FACTORS - 1);
+                // Only rare sets: a condition with nothing rare to look for
+                // is searched as before, rather than making the scan report
+                // every `should` or `not`.
+                let mut required: Vec<&Vec<Vec<u8>>> = literals
+                    .required
+                    .iter()
+                    .chain(&literals.starts)
+                    .filter(|set| commonness.of(set) * COMMON_EVERY <= 1.0)
+                    .collect();
+                required.sort();
+                required.dedup();
+                required.truncate(MAX_FACTORS - 1);
                 let mut bits = 0u32;
-                for (k, set) in plan.required.iter().enumerate() {
+                for (k, &set) in required.iter().enumerate() {
                     let bit = 1u32 << k;
                     bits |= bit;
                     for lit in set {
@@ -996,22 +1005,29 @@ mod tests {
             line: 4,
         };
         let mut a = raw(&[r"\bNRM\b"]);
-        a.all = vec![pattern(r"\bnot\s+made\b")];
-        a.none = vec![pattern(r"\bshould\b"), pattern(r"\w+")];
+        a.all = vec![pattern(r"\bnot\s+referred\b")];
+        a.none = vec![
+            pattern(r"\bforensic\b"),
+            pattern(r"\bshould\b"),
+            pattern(r"\w+"),
+        ];
         let rules = compile(vec![a], &mut errors);
         assert!(errors.is_empty());
-        let pf = Prefilter::build(&rules).unwrap();
-        let (all, should, anything) = (pf.condition(0, 0), pf.condition(0, 1), pf.condition(0, 2));
+        // `should` and `not` are everywhere in this prose; `referred` and
+        // `forensic` are not.
+        let prose = "The child should not see the worker. ".repeat(100);
+        let pf = Prefilter::build_with_reference(&rules, &[prose.as_str()]).unwrap();
+        let [all, forensic, should, anything] = [0, 1, 2, 3].map(|k| pf.condition(0, k));
         let mut scan = Scan::default();
-        pf.scan_into("An NRM referral was not made.", true, &mut scan);
-        assert!(scan.may_match(all) && !scan.may_match(should));
-        // A pattern with no literal can always match.
-        assert!(scan.may_match(anything));
-        pf.scan_into("The NRM should be used.", true, &mut scan);
-        assert!(!scan.may_match(all) && scan.may_match(should));
+        pf.scan_into("An NRM referral was not referred on.", true, &mut scan);
+        assert!(scan.may_match(all) && !scan.may_match(forensic));
+        // Nothing rare to look for, or no literal at all: always searched.
+        assert!(scan.may_match(should) && scan.may_match(anything));
+        pf.scan_into("The NRM forensic report.", true, &mut scan);
+        assert!(!scan.may_match(all) && scan.may_match(forensic));
         // Text with other letters: everything may match.
         pf.scan_into("Naïve NRM", false, &mut scan);
-        assert!(scan.may_match(all) && scan.may_match(should));
+        assert!(scan.may_match(all) && scan.may_match(forensic));
     }
 
     #[test]
