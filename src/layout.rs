@@ -93,6 +93,13 @@ impl Paragraph {
     pub fn word_count(&self) -> usize {
         self.text.as_str().split_whitespace().count()
     }
+
+    /// [`Paragraph::word_count`], counting no further than `limit`: enough
+    /// to compare with a threshold without reading a long paragraph to its
+    /// end.
+    pub fn words_up_to(&self, limit: usize) -> usize {
+        self.text.as_str().split_whitespace().take(limit).count()
+    }
 }
 
 /// One entry of a table of contents.
@@ -688,7 +695,7 @@ fn rejoin_page_breaks(paragraphs: &mut Vec<Paragraph>) {
                 c.is_lowercase()
                     // "…the making of the 12-month" / "Rehabilitation Order":
                     // a phrase left open continues even into a capital.
-                    || (c.is_uppercase() && ends_mid_phrase(paragraphs[i].as_str()) && paragraphs[j].word_count() > 8)
+                    || (c.is_uppercase() && ends_mid_phrase(paragraphs[i].as_str()) && paragraphs[j].words_up_to(9) > 8)
             });
         if !continues {
             i += 1;
@@ -734,7 +741,7 @@ fn can_be_continued(p: &Paragraph) -> bool {
     if !matches!(p.role, Role::Prose | Role::ListItem) || ends_sentence(p.as_str()) {
         return false;
     }
-    let words = p.word_count();
+    let words = p.words_up_to(9);
     // A short capitalised line on its own is a heading, not half a sentence.
     let heading_shaped = p.standalone
         && words <= 8

@@ -186,7 +186,7 @@ fn stated_year(parsed: &Parsed) -> Option<u16> {
     };
     let front = parsed.layout.paragraphs[..front_end]
         .iter()
-        .filter(|p| p.word_count() <= 12)
+        .filter(|p| p.words_up_to(13) <= 12)
         .find_map(|p| year_in(p.as_str()));
     front.or_else(|| {
         parsed

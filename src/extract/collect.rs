@@ -600,7 +600,8 @@ impl Walk<'_> {
     fn prose(&mut self, i: usize) {
         let p = &self.paragraphs[i];
         let text = p.as_str().trim();
-        let words = p.word_count();
+        // Compared with 12 and 40 only.
+        let words = p.words_up_to(41);
         if words <= 12 {
             if let Some(area) = self.title_line_area(text, p.section) {
                 self.end_list();
