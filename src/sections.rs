@@ -15,7 +15,7 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
 use crate::layout::{Flavour, Layout, Paragraph, Role};
@@ -258,7 +258,7 @@ fn starts_body(c: &Candidate, numbered: bool, toc_top_level: bool, flavour: Flav
 fn title_block_end(paragraphs: &[Paragraph], from: usize) -> Option<usize> {
     let first_long = paragraphs[from..]
         .iter()
-        .position(|p| p.role.is_content() && p.word_count() > 15)?;
+        .position(|p| p.role.is_content() && p.words_up_to(16) > 15)?;
     let end = from + first_long;
     // Only a block of short lines followed by body text counts; if the top is
     // already body text there is no front matter.
@@ -486,11 +486,19 @@ fn comparable(s: &str) -> String {
             out.push(' ');
         }
         let word_start = out.len();
-        out.extend(
-            w.chars()
-                .filter(|c| c.is_alphanumeric() || *c == '&')
-                .flat_map(char::to_lowercase),
-        );
+        if w.is_ascii() {
+            out.extend(
+                w.bytes()
+                    .filter(|b| b.is_ascii_alphanumeric() || *b == b'&')
+                    .map(|b| char::from(b.to_ascii_lowercase())),
+            );
+        } else {
+            out.extend(
+                w.chars()
+                    .filter(|c| c.is_alphanumeric() || *c == '&')
+                    .flat_map(char::to_lowercase),
+            );
+        }
         if out.len() == word_start {
             // Nothing of the word is kept: nor is the space before it.
             out.truncate(before_space);
@@ -776,6 +784,10 @@ struct KindWord {
     weak: bool,
 }
 
+/// [`KIND_WORDS`] as one set, in the same order.
+static KIND_WORD_SET: LazyLock<RegexSet> =
+    LazyLock::new(|| RegexSet::new(KIND_WORDS.iter().map(|w| w.pattern.as_str())).unwrap());
+
 static KIND_WORDS: LazyLock<Vec<KindWord>> = LazyLock::new(|| {
     let w = |p: &str, kind, weak| KindWord {
         pattern: Regex::new(p).unwrap(),
@@ -847,7 +859,10 @@ static KIND_WORDS: LazyLock<Vec<KindWord>> = LazyLock::new(|| {
 pub fn kind_of_title(title: &str) -> Option<SectionKind> {
     let lower = title.to_lowercase();
     let mut best: Option<(usize, bool, SectionKind)> = None;
-    for w in KIND_WORDS.iter() {
+    // One pass of the set says which kinds' words occur at all; only those
+    // are searched for where.
+    for k in KIND_WORD_SET.matches(&lower).iter() {
+        let w = &KIND_WORDS[k];
         if let Some(m) = w.pattern.find(&lower) {
             let better = match best {
                 None => true,
