@@ -15,7 +15,7 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::layout::{Flavour, Layout, Paragraph, Role};
@@ -784,10 +784,6 @@ struct KindWord {
     weak: bool,
 }
 
-/// [`KIND_WORDS`] as one set, in the same order.
-static KIND_WORD_SET: LazyLock<RegexSet> =
-    LazyLock::new(|| RegexSet::new(KIND_WORDS.iter().map(|w| w.pattern.as_str())).unwrap());
-
 static KIND_WORDS: LazyLock<Vec<KindWord>> = LazyLock::new(|| {
     let w = |p: &str, kind, weak| KindWord {
         pattern: Regex::new(p).unwrap(),
@@ -859,10 +855,7 @@ static KIND_WORDS: LazyLock<Vec<KindWord>> = LazyLock::new(|| {
 pub fn kind_of_title(title: &str) -> Option<SectionKind> {
     let lower = title.to_lowercase();
     let mut best: Option<(usize, bool, SectionKind)> = None;
-    // One pass of the set says which kinds' words occur at all; only those
-    // are searched for where.
-    for k in KIND_WORD_SET.matches(&lower).iter() {
-        let w = &KIND_WORDS[k];
+    for w in KIND_WORDS.iter() {
         if let Some(m) = w.pattern.find(&lower) {
             let better = match best {
                 None => true,
