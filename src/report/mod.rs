@@ -207,12 +207,17 @@ pub fn write_nested_json<T: Serialize>(
     let pad = " ".repeat(indent);
     // Streamed rather than printed to a string first: the tables of a large
     // corpus run to megabytes, and would be held twice.
-    let mut out = Indented {
-        w,
-        pad: pad.as_bytes(),
-    };
+    // serde_json writes token by token; a buffer in front of the indenting
+    // writer hands it whole runs of lines instead (a bounded 64 KiB).
+    let mut out = io::BufWriter::with_capacity(
+        64 * 1024,
+        Indented {
+            w,
+            pad: pad.as_bytes(),
+        },
+    );
     serde_json::to_writer_pretty(&mut out, value)?;
-    Ok(())
+    out.flush()
 }
 
 /// A writer that indents every line after the first. JSON strings escape
