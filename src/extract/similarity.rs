@@ -39,12 +39,23 @@ pub fn ratio(a: &[String], b: &[String]) -> f64 {
     if total == 0 {
         return 1.0;
     }
-    2.0 * matched(a, b) as f64 / total as f64
+    // Words become numbers first: the comparison below is quadratic, and
+    // comparing two numbers is cheaper than comparing two strings.
+    let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut numbered = [Vec::with_capacity(a.len()), Vec::with_capacity(b.len())];
+    for (words, out) in [a, b].into_iter().zip(&mut numbered) {
+        for w in words {
+            let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+            out.push(*ids.entry(w.as_str()).or_insert(next));
+        }
+    }
+    let [a, b] = numbered;
+    2.0 * matched(&a, &b) as f64 / total as f64
 }
 
 /// Words in common blocks: the longest common run, then recursively the
 /// same on either side of it.
-fn matched(a: &[String], b: &[String]) -> usize {
+fn matched(a: &[u32], b: &[u32]) -> usize {
     let (start_a, start_b, len) = longest_common_run(a, b);
     if len == 0 {
         return 0;
@@ -53,7 +64,7 @@ fn matched(a: &[String], b: &[String]) -> usize {
 }
 
 /// The first longest run of equal words: (start in a, start in b, length).
-fn longest_common_run(a: &[String], b: &[String]) -> (usize, usize, usize) {
+fn longest_common_run(a: &[u32], b: &[u32]) -> (usize, usize, usize) {
     let mut best = (0, 0, 0);
     // Run lengths ending at the previous word of `a`, per position of `b`.
     let mut previous = vec![0usize; b.len() + 1];
