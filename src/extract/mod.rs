@@ -309,10 +309,15 @@ pub fn extract(parsed: &Parsed) -> Extraction {
         .into_iter()
         .map(|f| recommendation(f, paragraphs, sections))
         .collect();
+    let compared = if learning.is_empty() {
+        Vec::new()
+    } else {
+        restatement_candidates(&recommendations)
+    };
     let learning_points = learning
         .into_iter()
         .map(|f| {
-            let restates = restated(&f.item, &recommendations);
+            let restates = restated(&f.item, &compared);
             LearningPoint {
                 kind: kind_of(&f),
                 item: f.item,
@@ -356,17 +361,22 @@ fn finish(drafts: Vec<Draft>, paragraphs: &[Paragraph], sections: &[Section]) ->
     // item with the same text as one already seen. A summary's shortened copy
     // of a numbered item is a repeat of it too, whatever its wording.
     let mut kept: Vec<(Draft, String, Vec<Repeat>)> = Vec::new();
+    // The words of each kept text, split once (every draft is compared
+    // with every kept item).
+    let mut kept_words: Vec<Vec<String>> = Vec::new();
     for d in drafts {
         let text = d.text(paragraphs);
-        let duplicate = kept.iter().position(|(k, kt, _)| {
+        let words = similarity::words(&text);
+        let duplicate = kept.iter().zip(&kept_words).position(|((k, _, _), kw)| {
             let same_id = d.written_id.is_some() && d.written_id == k.written_id;
             let unnumbered = d.written_id.is_none() || k.written_id.is_none();
             (same_id && k.summary != d.summary)
                 || ((same_id || unnumbered)
-                    && similarity::at_least(&text, kt, if same_id { 0.8 } else { 0.9 }))
+                    && similarity::words_at_least(&words, kw, if same_id { 0.8 } else { 0.9 }))
         });
         let Some(k) = duplicate else {
             kept.push((d, text, Vec::new()));
+            kept_words.push(words);
             continue;
         };
         let repeat = |d: &Draft| Repeat {
@@ -377,6 +387,7 @@ fn finish(drafts: Vec<Draft>, paragraphs: &[Paragraph], sections: &[Section]) ->
             // The full text set out in the body is the record; the summary
             // copy before it is the repeat.
             let (old, _, mut repeats) = std::mem::replace(&mut kept[k], (d, text, Vec::new()));
+            kept_words[k] = words;
             repeats.insert(0, repeat(&old));
             kept[k].2 = repeats;
         } else {
@@ -678,27 +689,51 @@ fn recommendation(f: Finished, paragraphs: &[Paragraph], sections: &[Section]) -
 /// repeats closely. A point addressed to someone else ("Utilise the Early
 /// Help Assessment…" for practitioners) is learning drawn from the same
 /// finding, not a repeat.
-fn restated(point: &Item, recs: &[Recommendation]) -> Option<String> {
+fn restated(point: &Item, candidates: &[RestatementCandidate]) -> Option<String> {
     let (agency, _) = agency::subject(&point.text)?;
-    let mut best: Option<(f64, String)> = None;
-    let mut consider = |text: &str, addressee: Option<&Addressee>, id: &str| {
-        if addressee.is_some_and(|a| a.agency == agency) {
-            let s = similarity::similarity(&point.text, text);
-            if s >= RESTATEMENT_THRESHOLD && best.as_ref().is_none_or(|(b, _)| s > *b) {
-                best = Some((s, id.to_owned()));
-            }
+    let words = similarity::words(&point.text);
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates.iter().filter(|c| c.agency == agency) {
+        let s = similarity::ratio(&words, &c.words);
+        if s >= RESTATEMENT_THRESHOLD && best.is_none_or(|(b, _)| s > b) {
+            best = Some((s, &c.id));
+        }
+    }
+    best.map(|(_, id)| id.to_owned())
+}
+
+/// A recommendation text a learning point may restate: the whole text of
+/// each recommendation, each of its parts and each of its lettered leaves,
+/// in that order, split into words once for all the points.
+struct RestatementCandidate {
+    words: Vec<String>,
+    agency: agency::Agency,
+    id: String,
+}
+
+fn restatement_candidates(recs: &[Recommendation]) -> Vec<RestatementCandidate> {
+    let mut out = Vec::new();
+    // Only texts with an addressee can be restated (the point must name
+    // the same agency).
+    let mut add = |text: &str, addressee: Option<&Addressee>, id: &str| {
+        if let Some(a) = addressee {
+            out.push(RestatementCandidate {
+                words: similarity::words(text),
+                agency: a.agency,
+                id: id.to_owned(),
+            });
         }
     };
     for r in recs {
-        consider(&r.item.text, r.addressee.as_ref(), &r.item.id);
+        add(&r.item.text, r.addressee.as_ref(), &r.item.id);
         for part in r.item.text_parts() {
-            consider(part, r.addressee.as_ref(), &r.item.id);
+            add(part, r.addressee.as_ref(), &r.item.id);
         }
         for leaf in &r.item.leaves {
-            consider(&leaf.text, leaf.addressee.as_ref(), &leaf.id);
+            add(&leaf.text, leaf.addressee.as_ref(), &leaf.id);
         }
     }
-    best.map(|(_, id)| id)
+    out
 }
 
 impl Item {

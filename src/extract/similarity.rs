@@ -25,12 +25,17 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 /// lengths alone rule it out are not compared word by word, which keeps long
 /// lists cheap.
 pub fn at_least(a: &str, b: &str, threshold: f64) -> bool {
-    let (wa, wb) = (words(a), words(b));
+    words_at_least(&words(a), &words(b), threshold)
+}
+
+/// [`at_least`] for passages already reduced to [`words`] (a caller
+/// comparing one passage with many splits each once).
+pub fn words_at_least(wa: &[String], wb: &[String], threshold: f64) -> bool {
     let (short, total) = (wa.len().min(wb.len()), wa.len() + wb.len());
     if total > 0 && (2 * short) as f64 / (total as f64) < threshold {
         return false;
     }
-    ratio(&wa, &wb) >= threshold
+    ratio(wa, wb) >= threshold
 }
 
 /// The gestalt ratio of two word sequences.
