@@ -58,7 +58,7 @@ pub type SectionSpans = Vec<Range<usize>>;
 
 /// Whether text has a non-ASCII letter or digit, where the fast (ASCII
 /// boundary) patterns could disagree with the exact ones.
-fn has_non_ascii_word_char(text: &str) -> bool {
+pub(crate) fn has_non_ascii_word_char(text: &str) -> bool {
     !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_alphanumeric())
 }
 

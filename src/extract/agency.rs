@@ -17,6 +17,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::matcher::has_non_ascii_word_char;
+use crate::rules::compile::ascii_boundaries;
+
 /// The normalised addressees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Agency {
@@ -163,6 +166,10 @@ pub struct Partner {
 
 struct Term {
     pattern: Regex,
+    /// The same with ASCII word boundaries: exact on text whose letters and
+    /// digits are all ASCII, and it keeps the regex crate's fast engines
+    /// (Unicode boundaries stop them at the first curly quote).
+    fast: Regex,
     agency: Agency,
 }
 
@@ -171,6 +178,7 @@ struct Term {
 static TERMS: LazyLock<Vec<Term>> = LazyLock::new(|| {
     let t = |p: &str, agency| Term {
         pattern: Regex::new(&format!("(?i){p}")).unwrap(),
+        fast: Regex::new(&ascii_boundaries(&format!("(?i){p}"))).unwrap(),
         agency,
     };
     vec![
@@ -255,8 +263,14 @@ struct Mention {
 /// Every agency mention in `text`, leftmost first (longest at a tie).
 fn mentions(text: &str) -> Vec<Mention> {
     let mut found: Vec<Mention> = Vec::new();
+    let ascii_words = !has_non_ascii_word_char(text);
     for term in TERMS.iter() {
-        for m in term.pattern.find_iter(text) {
+        let pattern = if ascii_words {
+            &term.fast
+        } else {
+            &term.pattern
+        };
+        for m in pattern.find_iter(text) {
             found.push(Mention {
                 start: m.start(),
                 end: m.end(),
@@ -689,6 +703,16 @@ pub fn is_assurance(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_boundaries_follow_the_letters_of_the_text() {
+        // ASCII text: the fast form.
+        assert_eq!(agency_in("the police and others"), Some(Agency::Police));
+        // A non-ASCII letter glued to the word: no boundary there, as the
+        // exact (Unicode) form says; the ASCII form alone would find one.
+        assert_eq!(agency_in("the policeé"), None);
+        assert_eq!(agency_in("the caf\u{e9} police"), Some(Agency::Police));
+    }
 
     fn code(text: &str) -> Option<&'static str> {
         subject(text).map(|(a, _)| a.as_str())
