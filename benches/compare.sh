@@ -12,8 +12,10 @@
 # and document), RUNS (timed runs per command, 3), ONLY=memory (measure peak
 # memory only, writing benches/runs/DATE-memory.md: memory is not disturbed
 # by other work on the machine, so it can be measured when timing cannot).
-# hyperfine is used when installed (mean of RUNS runs after one warm-up);
-# otherwise the median of RUNS runs timed by bash. Peak memory is measured
+# hyperfine is used when installed (the fastest of RUNS runs after one
+# warm-up); otherwise the fastest of RUNS runs timed by bash. The fastest
+# run, not the mean: on a machine shared with other work, a slow run says
+# what else was running, and one such run in a mean skews the ratios. Peak memory is measured
 # with GNU time (/usr/bin/time). Everything is measured in one run of this
 # script, so the ratios compare like with like on a shared machine.
 set -euo pipefail
@@ -46,7 +48,7 @@ seconds() {
   if command -v hyperfine > /dev/null; then
     hyperfine -N --style none --warmup 1 --runs "$RUNS" --export-json "$WORK/h.json" \
       --output=null -- "$(printf '%q ' "$@")" > /dev/null 2>&1
-    python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$WORK/h.json"
+    python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["min"])' "$WORK/h.json"
   else
     local times=()
     for _ in $(seq "$RUNS"); do
@@ -56,7 +58,7 @@ seconds() {
       end=$(date +%s.%N)
       times+=("$(echo "$end - $start" | bc)")
     done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+    printf '%s\n' "${times[@]}" | sort -n | head -1
   fi
 }
 
@@ -130,14 +132,14 @@ PY_SCALED=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) * int(sys
 BIG_DIR=$(corpus "$BIG")
 BIG_BYTES=$(bytes "$BIG_DIR")
 echo "linearity on $BIG_DIR..." >&2
-THEMES_BIG=$(RUNS=1 seconds "$REVLENS" themes "$BIG_DIR" --format csv)
+THEMES_BIG=$(RUNS=2 seconds "$REVLENS" themes "$BIG_DIR" --format csv)
 
 memory
 
 OUT="benches/runs/$(date +%Y-%m-%d).md"
 {
   header "Benchmark run"
-  echo "$(rg --version | head -1); $(python3 --version); timer: $(command -v hyperfine > /dev/null && hyperfine --version || echo bash), $RUNS runs."
+  echo "$(rg --version | head -1); $(python3 --version); timer: $(command -v hyperfine > /dev/null && hyperfine --version || echo bash), fastest of $RUNS runs."
   echo "Patterns: $(wc -l < "$PATTERNS") (\`revlens rules list --patterns\`)."
   echo "Corpus: $(mb "$MAIN_BYTES") MB, $DOCS documents (\`gen_corpus $SIZE\`)."
   echo
