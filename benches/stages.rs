@@ -116,3 +116,21 @@ fn whole_document(bencher: Bencher) {
 fn loading_rules(bencher: Bencher) {
     bencher.bench(builtin_rules);
 }
+
+/// One paragraph with no line break, at two sizes: matching must stay
+/// linear (thousands of sentences, each with hits and all/none verdicts).
+/// Equal throughput at both sizes is the check.
+#[divan::bench(args = [100_000, 400_000])]
+fn matching_one_long_line(bencher: Bencher, len: usize) {
+    let sentence = "The child went missing and was not referred to the NRM. \
+                    Information was not shared with the police. ";
+    let text = sentence.repeat(len / sentence.len() + 1);
+    let parsed = Document::from_file_bytes("long.txt", text.as_bytes())
+        .expect("plain text reads")
+        .parse();
+    let kinds = themes::section_kinds(&parsed);
+    let rules = builtin_rules();
+    bencher
+        .counter(BytesCount::new(text.len()))
+        .bench(|| divan::black_box(themes::hits(&parsed, &rules, &kinds)));
+}

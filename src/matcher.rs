@@ -70,9 +70,10 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
     }
     // all/none verdicts of section and document units, per rule and unit;
     // those of sentences and paragraphs are kept only while in the
-    // paragraph (a handful, searched through in place).
+    // paragraph (so the map stays small; a one-line document with
+    // thousands of sentences still finds each verdict in log time).
     let mut wide_verdicts: BTreeMap<(usize, UnitId), bool> = BTreeMap::new();
-    let mut local_verdicts: Vec<(usize, UnitId, bool)> = Vec::new();
+    let mut local_verdicts: BTreeMap<(usize, UnitId), bool> = BTreeMap::new();
     let mut scan = Scan::default();
     let mut found: Vec<Range<usize>> = Vec::new();
     let mut sentence_bounds: Vec<Range<usize>> = Vec::new();
@@ -116,24 +117,15 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
                 let passes = rule.all.is_empty() && rule.none.is_empty()
                     || match unit {
                         UnitId::Sentence { .. } | UnitId::Paragraph(_) => {
-                            match local_verdicts
-                                .iter()
-                                .find(|(r, u, _)| *r == ri && *u == unit)
-                            {
-                                Some(&(_, _, verdict)) => verdict,
-                                None => {
-                                    let scope_text = match unit {
-                                        UnitId::Sentence { .. } => &text[sentence.clone()],
-                                        _ => text,
-                                    };
-                                    let verdict =
-                                        passes_in(rule, &[scope_text], ascii_words, |k| {
-                                            scan.may_match(rules.prefilter.condition(ri, k))
-                                        });
-                                    local_verdicts.push((ri, unit, verdict));
-                                    verdict
-                                }
-                            }
+                            *local_verdicts.entry((ri, unit)).or_insert_with(|| {
+                                let scope_text = match unit {
+                                    UnitId::Sentence { .. } => &text[sentence.clone()],
+                                    _ => text,
+                                };
+                                passes_in(rule, &[scope_text], ascii_words, |k| {
+                                    scan.may_match(rules.prefilter.condition(ri, k))
+                                })
+                            })
                         }
                         UnitId::Section(_) | UnitId::Document => {
                             *wide_verdicts.entry((ri, unit)).or_insert_with(|| {
