@@ -127,6 +127,7 @@ pub(crate) fn ascii_breaks(text: &[u8]) -> Vec<usize> {
     let is_term = |c: Class| matches!(c, Class::ATerm | Class::STerm);
     let mut breaks = Vec::new();
     let mut next_line_end = memchr::memchr2(b'\r', b'\n', text).unwrap_or(n);
+    let mut next_term = memchr::memchr3(b'.', b'!', b'?', text).unwrap_or(n);
     let mut i = 0;
     while i < n {
         match at(i) {
@@ -190,12 +191,15 @@ pub(crate) fn ascii_breaks(text: &[u8]) -> Vec<usize> {
             }
             _ => {
                 // Nothing breaks until the next terminator or line end:
-                // jump there (memchr's vector search; line ends are rare in
-                // paragraphs, so the next one is found once and kept).
+                // jump there (memchr's vector search). Each is found once
+                // and kept until passed, so text with many of one and none
+                // of the other is not searched again from every stop.
                 if next_line_end < i {
                     next_line_end = memchr::memchr2(b'\r', b'\n', &text[i..]).map_or(n, |p| i + p);
                 }
-                let next_term = memchr::memchr3(b'.', b'!', b'?', &text[i..]).map_or(n, |p| i + p);
+                if next_term < i {
+                    next_term = memchr::memchr3(b'.', b'!', b'?', &text[i..]).map_or(n, |p| i + p);
+                }
                 i = next_term.min(next_line_end);
             }
         }
