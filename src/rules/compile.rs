@@ -303,6 +303,32 @@ struct Target {
     start: bool,
 }
 
+/// Files the literals of `pattern`'s sets under each literal (ASCII
+/// lowercased, as the automaton compares), one bit per set (`true`: a set of
+/// prefixes to anchor on); returns the bits of all its sets.
+fn add_targets<'a>(
+    by_literal: &mut std::collections::BTreeMap<Vec<u8>, Vec<Target>>,
+    pattern: usize,
+    sets: impl Iterator<Item = (&'a Vec<Vec<u8>>, bool)>,
+) -> u32 {
+    let mut bits = 0u32;
+    for (k, (set, start)) in sets.enumerate() {
+        let bit = 1u32 << k;
+        bits |= bit;
+        for lit in set {
+            by_literal
+                .entry(lit.to_ascii_lowercase())
+                .or_default()
+                .push(Target {
+                    pattern,
+                    bit,
+                    start,
+                });
+        }
+    }
+    bits
+}
+
 /// Where a pattern must be searched in a paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Search {
@@ -416,21 +442,7 @@ impl Prefilter {
                     .iter()
                     .map(|set| (set, true))
                     .chain(plan.required.iter().map(|set| (set, false)));
-                let mut bits = 0u32;
-                for (k, (set, start)) in sets.enumerate() {
-                    let bit = 1u32 << k;
-                    bits |= bit;
-                    for lit in set {
-                        by_literal
-                            .entry(lit.to_ascii_lowercase())
-                            .or_default()
-                            .push(Target {
-                                pattern,
-                                bit,
-                                start,
-                            });
-                    }
-                }
+                let bits = add_targets(&mut by_literal, pattern, sets);
                 if bits == 0 {
                     always.push(pattern);
                 }
@@ -457,21 +469,11 @@ impl Prefilter {
                 required.sort();
                 required.dedup();
                 required.truncate(MAX_FACTORS - 1);
-                let mut bits = 0u32;
-                for (k, &set) in required.iter().enumerate() {
-                    let bit = 1u32 << k;
-                    bits |= bit;
-                    for lit in set {
-                        by_literal
-                            .entry(lit.to_ascii_lowercase())
-                            .or_default()
-                            .push(Target {
-                                pattern,
-                                bit,
-                                start: false,
-                            });
-                    }
-                }
+                let bits = add_targets(
+                    &mut by_literal,
+                    pattern,
+                    required.into_iter().map(|set| (set, false)),
+                );
                 if bits == 0 {
                     always.push(pattern);
                 }
