@@ -96,10 +96,8 @@ impl<'a> Sink<'a> {
         // default is readable by the owner alone); the umask still applies.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let tmp = builder
-            .tempfile_in(&dir)
+        let tmp = create_partial(&builder, &dir)
             .with_context(|| format!("cannot write output to {}", target.display()))?;
-        remove_on_interrupt(tmp.path());
         Ok(Sink::File {
             tmp: io::BufWriter::with_capacity(SINK_BUFFER, tmp),
             target: target.to_path_buf(),
@@ -143,9 +141,21 @@ static PARTIAL_OUTPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// report it).
 pub const INTERRUPTED: i32 = 130;
 
-/// Registers a temporary output file for removal if the run is interrupted,
-/// installing the signal handler the first time.
-fn remove_on_interrupt(partial: &Path) {
+/// Creates a temporary output file in `dir`, registered for removal if the
+/// run is interrupted. The signal handler is installed first, and the file is
+/// created and registered under the lock the handler takes, so an interrupt
+/// at any moment either finds no file or removes it.
+fn create_partial(builder: &tempfile::Builder, dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    install_interrupt_handler();
+    let mut files = PARTIAL_OUTPUTS.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = builder.tempfile_in(dir)?;
+    files.push(tmp.path().to_path_buf());
+    Ok(tmp)
+}
+
+/// Installs, once, the handler that removes the registered temporary files
+/// and exits with [`INTERRUPTED`].
+fn install_interrupt_handler() {
     static HANDLER: Once = Once::new();
     HANDLER.call_once(|| {
         // If a handler cannot be installed the run still works; only an
@@ -165,9 +175,6 @@ fn remove_on_interrupt(partial: &Path) {
             std::process::exit(INTERRUPTED);
         });
     });
-    if let Ok(mut files) = PARTIAL_OUTPUTS.lock() {
-        files.push(partial.to_path_buf());
-    }
 }
 
 fn forget_partial(partial: &Path) {
