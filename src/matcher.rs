@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use regex_automata::{Anchored, Input};
 
-use crate::rules::compile::Scan;
+use crate::rules::compile::{Scan, Scanned};
 use crate::rules::{Pattern, Rule, RuleSet, Scope};
 use crate::sections::SectionKind;
 use crate::sentences;
@@ -74,19 +74,28 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
     // thousands of sentences still finds each verdict in log time).
     let mut wide_verdicts: BTreeMap<(usize, UnitId), bool> = BTreeMap::new();
     let mut local_verdicts: BTreeMap<(usize, UnitId), bool> = BTreeMap::new();
+    // Every paragraph is scanned for literals first, then the candidate
+    // patterns are searched: alternating the two, paragraph by paragraph,
+    // made each evict the other's automata from the processor's caches.
     let mut scan = Scan::default();
+    let scanned: Vec<(usize, bool, Scanned)> = paras
+        .iter()
+        .enumerate()
+        .filter(|(_, para)| para.eligible && !para.text.is_empty())
+        .filter_map(|(pi, para)| {
+            let ascii_words = !has_non_ascii_word_char(para.text);
+            let found = rules.prefilter.scan_more(para.text, ascii_words, &mut scan);
+            found.has_candidates().then_some((pi, ascii_words, found))
+        })
+        .collect();
     let mut found: Vec<Range<usize>> = Vec::new();
     let mut sentence_bounds: Vec<Range<usize>> = Vec::new();
-    for (pi, para) in paras.iter().enumerate() {
-        if !para.eligible || para.text.is_empty() {
-            continue;
-        }
+    for (pi, ascii_words, in_para) in scanned {
+        let para = &paras[pi];
         let text = para.text;
-        let ascii_words = !has_non_ascii_word_char(text);
         let mut split = false;
         local_verdicts.clear();
-        rules.prefilter.scan_into(text, ascii_words, &mut scan);
-        for (set_index, at) in scan.candidates() {
+        for (set_index, at) in scan.candidates_in(&in_para) {
             let (ri, ai) = rules.prefilter.owners[set_index];
             let rule = &rules.rules[ri];
             if !rule.allows(para.kind) {
@@ -123,7 +132,7 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
                                     _ => text,
                                 };
                                 passes_in(rule, &[scope_text], ascii_words, |k| {
-                                    scan.may_match(rules.prefilter.condition(ri, k))
+                                    scan.may_match_in(&in_para, rules.prefilter.condition(ri, k))
                                 })
                             })
                         }

@@ -11,6 +11,7 @@
 //! Compilation problems (a bad regex, one too big, one that matches the empty
 //! string) are reported with file, rule and line.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -277,7 +278,7 @@ pub struct Prefilter {
     literals: Option<AhoCorasick>,
     /// For each distinct literal of the automaton, the range of `targets`
     /// it stands for.
-    literal_targets: Vec<std::ops::Range<usize>>,
+    literal_targets: Vec<Range<usize>>,
     targets: Vec<Target>,
     /// For each pattern: the bits of all its literal sets.
     need: Vec<u32>,
@@ -338,7 +339,9 @@ pub enum Search {
     At(Vec<usize>),
 }
 
-/// Working memory for [`Prefilter::scan_into`], and its answer.
+/// Working memory for [`Prefilter::scan_into`] and [`Prefilter::scan_more`],
+/// and their answers: one paragraph's, or those of several scanned one
+/// after another (each described by its [`Scanned`]).
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
     /// Per pattern: the bits of the literal sets found so far (all zero
@@ -350,31 +353,72 @@ pub struct Scan {
     literal_hits: Vec<(usize, usize)>,
     /// (pattern, start) for the anchored candidates.
     starts: Vec<(usize, usize)>,
-    /// The candidates, ascending: pattern, and for anchored ones the range
-    /// of `offsets` holding the places to search at.
-    candidates: Vec<(usize, Option<std::ops::Range<usize>>)>,
+    /// The candidates, ascending within a paragraph: pattern, and for
+    /// anchored ones the range of `offsets` holding the places to search at.
+    candidates: Vec<(usize, Option<Range<usize>>)>,
     offsets: Vec<usize>,
     /// `all` and `none` patterns whose literals are all present
-    /// (ascending pattern index), unless `every_condition`.
+    /// (ascending within a paragraph), unless the paragraph's
+    /// `every_condition`.
     conditions: Vec<usize>,
+    /// What the last paragraph scanned added.
+    last: Scanned,
+}
+
+/// One paragraph's part of a [`Scan`].
+#[derive(Debug, Clone, Default)]
+pub struct Scanned {
+    candidates: Range<usize>,
+    conditions: Range<usize>,
     every_condition: bool,
 }
 
+impl Scanned {
+    /// Whether any pattern may match in the paragraph.
+    pub fn has_candidates(&self) -> bool {
+        !self.candidates.is_empty()
+    }
+}
+
 impl Scan {
-    /// The patterns that may match (ascending index into
-    /// [`Prefilter::owners`]), each with the places to search it at
-    /// (anchored), or `None` to search the whole text.
+    /// Forgets every paragraph scanned (keeping the memory).
+    pub fn clear(&mut self) {
+        self.candidates.clear();
+        self.offsets.clear();
+        self.conditions.clear();
+        self.last = Scanned::default();
+    }
+
+    /// The patterns that may match in the paragraph last scanned (ascending
+    /// index into [`Prefilter::owners`]), each with the places to search it
+    /// at (anchored), or `None` to search the whole text.
     pub fn candidates(&self) -> impl Iterator<Item = (usize, Option<&[usize]>)> + '_ {
-        self.candidates
+        self.candidates_in(&self.last)
+    }
+
+    /// [`Scan::candidates`] of the paragraph `scanned` describes.
+    pub fn candidates_in<'a>(
+        &'a self,
+        scanned: &Scanned,
+    ) -> impl Iterator<Item = (usize, Option<&'a [usize]>)> + 'a {
+        self.candidates[scanned.candidates.clone()]
             .iter()
             .map(|(i, at)| (*i, at.clone().map(|r| &self.offsets[r])))
     }
 
     /// Whether the `all` or `none` pattern numbered `condition` (see
-    /// [`Prefilter::condition`]) may match in the text: if not, it cannot
-    /// match in any part of it either.
+    /// [`Prefilter::condition`]) may match in the paragraph last scanned: if
+    /// not, it cannot match in any part of it either.
     pub fn may_match(&self, condition: usize) -> bool {
-        self.every_condition || self.conditions.binary_search(&condition).is_ok()
+        self.may_match_in(&self.last, condition)
+    }
+
+    /// [`Scan::may_match`] in the paragraph `scanned` describes.
+    pub fn may_match_in(&self, scanned: &Scanned, condition: usize) -> bool {
+        scanned.every_condition
+            || self.conditions[scanned.conditions.clone()]
+                .binary_search(&condition)
+                .is_ok()
     }
 }
 
@@ -531,19 +575,37 @@ impl Prefilter {
             .collect()
     }
 
-    /// [`Prefilter::scan`] into reusable working memory: matching calls it
-    /// for every paragraph, so nothing is allocated once the buffers have
-    /// grown to a paragraph's needs.
+    /// [`Prefilter::scan`] into reusable working memory: nothing is
+    /// allocated once the buffers have grown to a paragraph's needs.
     pub fn scan_into(&self, text: &str, ascii_words: bool, scan: &mut Scan) {
-        scan.candidates.clear();
-        scan.offsets.clear();
-        scan.conditions.clear();
-        scan.every_condition = !ascii_words;
-        if !ascii_words {
+        scan.clear();
+        self.scan_more(text, ascii_words, scan);
+    }
+
+    /// Scans one more paragraph into `scan`, keeping what earlier ones
+    /// found, and says where its answer is. Matching scans all the
+    /// paragraphs of a document before searching any of them: the
+    /// literal automaton and the patterns' own automata then do not evict
+    /// each other from the processor's caches paragraph by paragraph.
+    pub fn scan_more(&self, text: &str, ascii_words: bool, scan: &mut Scan) -> Scanned {
+        let first_candidate = scan.candidates.len();
+        let first_condition = scan.conditions.len();
+        if ascii_words {
+            self.add_candidates(text, scan);
+        } else {
             scan.candidates
                 .extend((0..self.owners.len()).map(|i| (i, None)));
-            return;
         }
+        scan.last = Scanned {
+            candidates: first_candidate..scan.candidates.len(),
+            conditions: first_condition..scan.conditions.len(),
+            every_condition: !ascii_words,
+        };
+        scan.last.clone()
+    }
+
+    /// The literal scan of text whose letters and digits are all ASCII.
+    fn add_candidates(&self, text: &str, scan: &mut Scan) {
         scan.found.resize(self.need.len(), 0);
         scan.touched.clear();
         scan.literal_hits.clear();
@@ -1030,6 +1092,48 @@ mod tests {
         // Text with other letters: everything may match.
         pf.scan_into("Naïve NRM", false, &mut scan);
         assert!(scan.may_match(all) && scan.may_match(forensic));
+
+        // Paragraphs scanned one after another each keep their own answer,
+        // the same as when scanned alone.
+        let paragraphs = [
+            ("An NRM referral was not referred on. Not the NRM.", true),
+            ("Nothing to see.", true),
+            ("Naïve NRM", false),
+            ("The NRM forensic report.", true),
+        ];
+        let conditions = [all, forensic, should, anything];
+        let mut together = Scan::default();
+        let parts: Vec<Scanned> = paragraphs
+            .iter()
+            .map(|&(text, ascii)| pf.scan_more(text, ascii, &mut together))
+            .collect();
+        for (&(text, ascii), part) in paragraphs.iter().zip(&parts) {
+            pf.scan_into(text, ascii, &mut scan);
+            let alone: Vec<(usize, Option<Vec<usize>>)> = scan
+                .candidates()
+                .map(|(i, at)| (i, at.map(<[usize]>::to_vec)))
+                .collect();
+            let kept: Vec<(usize, Option<Vec<usize>>)> = together
+                .candidates_in(part)
+                .map(|(i, at)| (i, at.map(<[usize]>::to_vec)))
+                .collect();
+            assert_eq!(alone, kept, "{text}");
+            assert_eq!(part.has_candidates(), !alone.is_empty(), "{text}");
+            for c in conditions {
+                assert_eq!(scan.may_match(c), together.may_match_in(part, c), "{text}");
+            }
+        }
+        assert!(parts[0].has_candidates() && !parts[1].has_candidates());
+        // Anchored places are offsets in their own paragraph.
+        let places = |part: &Scanned| -> Vec<usize> {
+            together
+                .candidates_in(part)
+                .filter_map(|(_, at)| at.map(<[usize]>::to_vec))
+                .flatten()
+                .collect()
+        };
+        assert_eq!(places(&parts[0]), [3, 45]);
+        assert_eq!(places(&parts[3]), [4]);
     }
 
     #[test]
