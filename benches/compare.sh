@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times revlens against ripgrep (the same patterns: the union of the built-in
 # rules' `any` patterns) and against a Python baseline, on corpora generated
-# from the sample reviews, and writes the figures to benches/runs/DATE.md.
+# from the sample reviews, and writes the figures to benches/runs/DATE.md
+# (DATE-2.md, ... for later runs the same day).
 #
 #   bash benches/compare.sh
 #
@@ -106,9 +107,20 @@ memory_line() {
   echo "- peak memory: themes $MEM_THEMES MiB and analyse $MEM_MAIN MiB at $(mb "$MAIN_BYTES") MB ($DOCS documents); $huge."
 }
 
+# result_file NAME: benches/runs/NAME.md, or NAME-2.md, NAME-3.md, ... if
+# taken: a second run on the same day keeps the first one's record.
+result_file() {
+  local out="benches/runs/$1.md" n=2
+  while [ -e "$out" ]; do
+    out="benches/runs/$1-$n.md"
+    n=$((n + 1))
+  done
+  echo "$out"
+}
+
 if [ "${ONLY:-}" = memory ]; then
   memory
-  OUT="benches/runs/$(date +%Y-%m-%d)-memory.md"
+  OUT=$(result_file "$(date +%Y-%m-%d)-memory")
   { header "Memory run"; echo; memory_line; } > "$OUT"
   cat "$OUT"
   echo "written to $OUT" >&2
@@ -136,7 +148,7 @@ THEMES_BIG=$(RUNS=2 seconds "$REVLENS" themes "$BIG_DIR" --format csv)
 
 memory
 
-OUT="benches/runs/$(date +%Y-%m-%d).md"
+OUT=$(result_file "$(date +%Y-%m-%d)")
 {
   header "Benchmark run"
   echo "$(rg --version | head -1); $(python3 --version); timer: $(command -v hyperfine > /dev/null && hyperfine --version || echo bash), fastest of $RUNS runs."
