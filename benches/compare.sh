@@ -151,7 +151,7 @@ memory
 OUT=$(result_file "$(date +%Y-%m-%d)")
 {
   header "Benchmark run"
-  echo "$(rg --version | head -1); $(python3 --version); timer: $(command -v hyperfine > /dev/null && hyperfine --version || echo bash), fastest of $RUNS runs."
+  echo "$(rg --version | sed -n 1p); $(python3 --version); timer: $(command -v hyperfine > /dev/null && hyperfine --version || echo bash), fastest of $RUNS runs."
   echo "Patterns: $(wc -l < "$PATTERNS") (\`revlens rules list --patterns\`)."
   echo "Corpus: $(mb "$MAIN_BYTES") MB, $DOCS documents (\`gen_corpus $SIZE\`)."
   echo
