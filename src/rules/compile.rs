@@ -389,6 +389,15 @@ impl Scan {
         self.last = Scanned::default();
     }
 
+    /// Frees the working memory of the scans, keeping their answers (for
+    /// a scan that is kept while others are made).
+    pub fn release_working_memory(&mut self) {
+        self.found = Vec::new();
+        self.touched = Vec::new();
+        self.literal_hits = Vec::new();
+        self.starts = Vec::new();
+    }
+
     /// The patterns that may match in the paragraph last scanned (ascending
     /// index into [`Prefilter::owners`]), each with the places to search it
     /// at (anchored), or `None` to search the whole text.
