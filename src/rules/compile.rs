@@ -455,12 +455,15 @@ impl Prefilter {
 
     /// [`Prefilter::build`], measuring how common literals are in `reference`.
     pub fn build_with_reference(rules: &[Rule], reference: &[&str]) -> Result<Prefilter, String> {
+        use rayon::prelude::*;
+        // Reading literals off hundreds of patterns is most of the build:
+        // spread over the cores, as compiling them is.
         let read: Vec<Vec<Literals>> = rules
-            .iter()
+            .par_iter()
             .map(|r| r.any.iter().map(|p| literals_of(&p.source)).collect())
             .collect();
         let read_conditions: Vec<Vec<Literals>> = rules
-            .iter()
+            .par_iter()
             .map(|r| {
                 r.all
                     .iter()
