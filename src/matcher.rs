@@ -166,7 +166,11 @@ pub fn search_candidates(
                                     _ => text,
                                 };
                                 passes_in(rule, &[scope_text], ascii_words, |k| {
-                                    scan.may_match_in(in_para, rules.prefilter.condition(ri, k))
+                                    rules.prefilter.may_match_in(
+                                        scan,
+                                        in_para,
+                                        rules.prefilter.condition(ri, k),
+                                    )
                                 })
                             })
                         }

@@ -284,7 +284,7 @@ pub struct Prefilter {
     need: Vec<u32>,
     /// For each pattern: whether its matches start with its literals.
     anchored: Vec<bool>,
-    /// Patterns with no literal to look for.
+    /// `any` patterns with no literal to look for.
     always: Vec<usize>,
     /// For pattern index `i`: (rule index, index into that rule's `any`).
     pub owners: Vec<(usize, usize)>,
@@ -357,9 +357,9 @@ pub struct Scan {
     /// anchored ones the range of `offsets` holding the places to search at.
     candidates: Vec<(usize, Option<Range<usize>>)>,
     offsets: Vec<usize>,
-    /// `all` and `none` patterns whose literals are all present
-    /// (ascending within a paragraph), unless the paragraph's
-    /// `every_condition`.
+    /// `all` and `none` patterns with literals to look for whose literals
+    /// are all present (ascending within a paragraph), unless the
+    /// paragraph's `every_condition`.
     conditions: Vec<usize>,
     /// What the last paragraph scanned added.
     last: Scanned,
@@ -415,15 +415,11 @@ impl Scan {
             .map(|(i, at)| (*i, at.clone().map(|r| &self.offsets[r])))
     }
 
-    /// Whether the `all` or `none` pattern numbered `condition` (see
-    /// [`Prefilter::condition`]) may match in the paragraph last scanned: if
-    /// not, it cannot match in any part of it either.
-    pub fn may_match(&self, condition: usize) -> bool {
-        self.may_match_in(&self.last, condition)
-    }
-
-    /// [`Scan::may_match`] in the paragraph `scanned` describes.
-    pub fn may_match_in(&self, scanned: &Scanned, condition: usize) -> bool {
+    /// Whether the literals of the `all` or `none` pattern numbered
+    /// `condition` were all found in the paragraph `scanned` describes (a
+    /// condition with no literal to look for is never listed: see
+    /// [`Prefilter::may_match_in`]).
+    fn literals_found(&self, scanned: &Scanned, condition: usize) -> bool {
         scanned.every_condition
             || self.conditions[scanned.conditions.clone()]
                 .binary_search(&condition)
@@ -530,9 +526,8 @@ impl Prefilter {
                     pattern,
                     required.into_iter().map(|set| (set, false)),
                 );
-                if bits == 0 {
-                    always.push(pattern);
-                }
+                // A condition with nothing to look for is not listed in
+                // each paragraph's answer: `may_match_in` knows it may match.
                 need.push(bits);
                 anchored.push(false);
             }
@@ -568,6 +563,18 @@ impl Prefilter {
             owners,
             condition_base,
         })
+    }
+
+    /// Whether the `all` or `none` pattern numbered `condition` (see
+    /// [`Prefilter::condition`]) may match in the paragraph `scanned`
+    /// describes: if not, it cannot match in any part of it either.
+    pub fn may_match_in(&self, scan: &Scan, scanned: &Scanned, condition: usize) -> bool {
+        self.need.get(condition) == Some(&0) || scan.literals_found(scanned, condition)
+    }
+
+    /// [`Prefilter::may_match_in`] the paragraph last scanned into `scan`.
+    pub fn may_match(&self, scan: &Scan, condition: usize) -> bool {
+        self.may_match_in(scan, &scan.last, condition)
     }
 
     /// The pattern index of condition `k` of rule `rule`: its `all`
@@ -1096,14 +1103,14 @@ mod tests {
         let [all, forensic, should, anything] = [0, 1, 2, 3].map(|k| pf.condition(0, k));
         let mut scan = Scan::default();
         pf.scan_into("An NRM referral was not referred on.", true, &mut scan);
-        assert!(scan.may_match(all) && !scan.may_match(forensic));
+        assert!(pf.may_match(&scan, all) && !pf.may_match(&scan, forensic));
         // Nothing rare to look for, or no literal at all: always searched.
-        assert!(scan.may_match(should) && scan.may_match(anything));
+        assert!(pf.may_match(&scan, should) && pf.may_match(&scan, anything));
         pf.scan_into("The NRM forensic report.", true, &mut scan);
-        assert!(!scan.may_match(all) && scan.may_match(forensic));
+        assert!(!pf.may_match(&scan, all) && pf.may_match(&scan, forensic));
         // Text with other letters: everything may match.
         pf.scan_into("Naïve NRM", false, &mut scan);
-        assert!(scan.may_match(all) && scan.may_match(forensic));
+        assert!(pf.may_match(&scan, all) && pf.may_match(&scan, forensic));
 
         // Paragraphs scanned one after another each keep their own answer,
         // the same as when scanned alone.
@@ -1132,7 +1139,11 @@ mod tests {
             assert_eq!(alone, kept, "{text}");
             assert_eq!(part.has_candidates(), !alone.is_empty(), "{text}");
             for c in conditions {
-                assert_eq!(scan.may_match(c), together.may_match_in(part, c), "{text}");
+                assert_eq!(
+                    pf.may_match(&scan, c),
+                    pf.may_match_in(&together, part, c),
+                    "{text}"
+                );
             }
         }
         assert!(parts[0].has_candidates() && !parts[1].has_candidates());
