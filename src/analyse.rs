@@ -125,25 +125,19 @@ pub fn stream(
         scope.spawn(move || {
             for chunk in work.chunks(chunk_size) {
                 let reports: Vec<DocumentReport> = workers.run(|| {
-                    chunk
-                        .par_chunks(GROUP)
-                        .map(|group| {
-                            analyse_group(
-                                BATCH_BYTES,
-                                group.iter().map(|(_, w)| match w {
-                                    Work::Read(input) => Ok(*input),
-                                    Work::Unwalkable(e) => Err(Box::new(DocumentReport {
-                                        path: e.path.clone(),
-                                        errors: vec![e.message.clone()],
-                                        ..DocumentReport::default()
-                                    })),
-                                }),
-                                settings,
-                                on_done,
-                            )
-                        })
-                        .flatten_iter()
-                        .collect()
+                    analyse_groups(
+                        chunk,
+                        |(_, w)| match w {
+                            Work::Read(input) => Ok(*input),
+                            Work::Unwalkable(e) => Err(Box::new(DocumentReport {
+                                path: e.path.clone(),
+                                errors: vec![e.message.clone()],
+                                ..DocumentReport::default()
+                            })),
+                        },
+                        settings,
+                        on_done,
+                    )
                 });
                 if finished.send(reports).is_err() {
                     // The consumer stopped on an error: no one wants more.
@@ -168,11 +162,7 @@ pub fn analyse_all(
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<DocumentReport> {
     run_in_pool(settings.jobs, || {
-        inputs
-            .par_chunks(GROUP)
-            .map(|group| analyse_group(BATCH_BYTES, group.iter().map(Ok), settings, on_done))
-            .flatten_iter()
-            .collect()
+        analyse_groups(inputs, Ok, settings, on_done)
     })
 }
 
@@ -224,6 +214,22 @@ const GROUP: usize = 8;
 /// group of very long documents is split, so that the documents held stay
 /// a few megabytes per worker whatever they are like.
 const BATCH_BYTES: usize = 1 << 20;
+
+/// Analyses `items` in parallel, a group of [`GROUP`] to a task, returning
+/// their reports in order; `input` says what to analyse for each item (or
+/// gives the report already made for it).
+fn analyse_groups<'a, T: Sync>(
+    items: &'a [T],
+    input: impl Fn(&'a T) -> Result<&'a Input, Box<DocumentReport>> + Sync,
+    settings: &Settings,
+    on_done: &(dyn Fn() + Sync),
+) -> Vec<DocumentReport> {
+    items
+        .par_chunks(GROUP)
+        .map(|group| analyse_group(BATCH_BYTES, group.iter().map(&input), settings, on_done))
+        .flatten_iter()
+        .collect()
+}
 
 /// Analyses a group of inputs (or reports already made for them) on one
 /// worker, in batches of about `batch_bytes` of text, each taken through

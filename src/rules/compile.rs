@@ -573,7 +573,8 @@ impl Prefilter {
     }
 
     /// [`Prefilter::may_match_in`] the paragraph last scanned into `scan`.
-    pub fn may_match(&self, scan: &Scan, condition: usize) -> bool {
+    #[cfg(test)]
+    fn may_match(&self, scan: &Scan, condition: usize) -> bool {
         self.may_match_in(scan, &scan.last, condition)
     }
 
