@@ -82,7 +82,12 @@ fn build_meta(
         .configure(
             meta::Regex::config()
                 .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
-                .auto_prefilter(false),
+                .auto_prefilter(false)
+                // Nor a fully built DFA for the smaller patterns: building
+                // them was a tenth of the work of loading the rules, and
+                // the lazy DFA searches these short haystacks in as few
+                // instructions (cachegrind, 10 MB: 4% fewer in all).
+                .dfa(false),
         )
         .build(source)
         .map_err(Box::new)
