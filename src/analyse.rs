@@ -16,7 +16,7 @@ use crate::corpus::Input;
 use crate::document::{Document, Limits, Parsed};
 use crate::extract;
 use crate::formats::Format;
-use crate::matcher::{Candidates, Hit};
+use crate::matcher::{self, Candidates, Hit, Para};
 use crate::model::{ANALYSIS_SCHEMA, Analysis, DocumentReport, RulesetInfo};
 use crate::rules::RuleSet;
 use crate::sections::SectionKind;
@@ -317,23 +317,36 @@ fn analyse_batch(
         .into_iter()
         .map(|s| s.map(|started| locate(started, settings)))
         .collect();
-    let candidates: Vec<Option<Candidates>> = located
+    // The matcher's view of each document, made once for both stages.
+    let views: Vec<Option<Vec<Para>>> = located
         .iter()
         .map(|l| {
             l.as_ref()
                 .ok()
-                .map(|l| themes::candidates(&l.started.parsed, rules, &l.kinds))
+                .map(|l| themes::paragraph_views(&l.started.parsed, &l.kinds))
+        })
+        .collect();
+    let candidates: Vec<Option<Candidates>> = views
+        .iter()
+        .map(|paras| {
+            paras
+                .as_ref()
+                .map(|paras| matcher::find_candidates(rules, paras))
         })
         .collect();
     let hits: Vec<Vec<Hit>> = located
         .iter()
-        .zip(&candidates)
-        .map(|(l, c)| match (l, c) {
-            (Ok(l), Some(c)) => themes::search_candidates(&l.started.parsed, rules, &l.kinds, c),
+        .zip(views.iter().zip(&candidates))
+        .map(|(l, found)| match (l, found) {
+            (Ok(l), (Some(paras), Some(c))) => {
+                let spans = themes::section_spans(&l.started.parsed);
+                matcher::search_candidates(rules, paras, &spans, c)
+            }
             _ => Vec::new(),
         })
         .collect();
     drop(candidates);
+    drop(views);
     located
         .into_iter()
         .zip(hits)

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::document::Parsed;
-use crate::matcher::{self, Candidates, Hit, Para, UnitId};
+use crate::matcher::{self, Hit, Para, UnitId};
 use crate::model::{Evidence, ThemeReport};
 use crate::rules::RuleSet;
 use crate::sections::SectionKind;
@@ -57,22 +57,6 @@ pub fn section_spans(parsed: &Parsed) -> matcher::SectionSpans {
         .map(|s| (if s.implicit { 1 } else { s.level }, s.start))
         .collect();
     matcher::section_spans(&starts, parsed.layout.paragraphs.len())
-}
-
-/// The candidate patterns of a document: the first half of [`hits`].
-pub fn candidates(parsed: &Parsed, rules: &RuleSet, kinds: &[SectionKind]) -> Candidates {
-    matcher::find_candidates(rules, &paragraph_views(parsed, kinds))
-}
-
-/// The hits among a document's [`candidates`]: the second half of [`hits`].
-pub fn search_candidates(
-    parsed: &Parsed,
-    rules: &RuleSet,
-    kinds: &[SectionKind],
-    candidates: &Candidates,
-) -> Vec<Hit> {
-    let paras = paragraph_views(parsed, kinds);
-    matcher::search_candidates(rules, &paras, &section_spans(parsed), candidates)
 }
 
 /// All hits of the rule set in a document.
