@@ -300,10 +300,12 @@ pub fn extract(parsed: &Parsed) -> Extraction {
         .into_iter()
         .partition(|d| d.summary && last_full_learning.is_some_and(|last| last > d.line));
 
-    let recs = finish(recs, paragraphs, sections);
-    let learning = finish(learning, paragraphs, sections);
-    let previews = finish(previews, paragraphs, sections);
-    let good = finish(good, paragraphs, sections);
+    // Every text compared is numbered with the same words.
+    let mut vocabulary = similarity::Vocabulary::default();
+    let recs = finish(recs, paragraphs, sections, &mut vocabulary);
+    let learning = finish(learning, paragraphs, sections, &mut vocabulary);
+    let previews = finish(previews, paragraphs, sections, &mut vocabulary);
+    let good = finish(good, paragraphs, sections, &mut vocabulary);
 
     let recommendations: Vec<Recommendation> = recs
         .into_iter()
@@ -312,12 +314,12 @@ pub fn extract(parsed: &Parsed) -> Extraction {
     let compared = if learning.is_empty() {
         Vec::new()
     } else {
-        restatement_candidates(&recommendations)
+        restatement_candidates(&recommendations, &mut vocabulary)
     };
     let learning_points = learning
         .into_iter()
         .map(|f| {
-            let restates = restated(&f.item, &compared);
+            let restates = restated(&f.item, &compared, &mut vocabulary);
             LearningPoint {
                 kind: kind_of(&f),
                 item: f.item,
@@ -356,17 +358,22 @@ struct Finished {
 }
 
 /// Drops repeats, numbers, qualifies and builds the items of one list.
-fn finish(drafts: Vec<Draft>, paragraphs: &[Paragraph], sections: &[Section]) -> Vec<Finished> {
+fn finish(
+    drafts: Vec<Draft>,
+    paragraphs: &[Paragraph],
+    sections: &[Section],
+    vocabulary: &mut similarity::Vocabulary,
+) -> Vec<Finished> {
     // Repeats: the same id with (nearly) the same text, or an unnumbered
     // item with the same text as one already seen. A summary's shortened copy
     // of a numbered item is a repeat of it too, whatever its wording.
     let mut kept: Vec<(Draft, String, Vec<Repeat>)> = Vec::new();
     // The words of each kept text, split once (every draft is compared
     // with every kept item).
-    let mut kept_words: Vec<Vec<String>> = Vec::new();
+    let mut kept_words: Vec<Vec<u32>> = Vec::new();
     for d in drafts {
         let text = d.text(paragraphs);
-        let words = similarity::words(&text);
+        let words = vocabulary.words(&text);
         let duplicate = kept.iter().zip(&kept_words).position(|((k, _, _), kw)| {
             let same_id = d.written_id.is_some() && d.written_id == k.written_id;
             let unnumbered = d.written_id.is_none() || k.written_id.is_none();
@@ -689,11 +696,21 @@ fn recommendation(f: Finished, paragraphs: &[Paragraph], sections: &[Section]) -
 /// repeats closely. A point addressed to someone else ("Utilise the Early
 /// Help Assessment…" for practitioners) is learning drawn from the same
 /// finding, not a repeat.
-fn restated(point: &Item, candidates: &[RestatementCandidate]) -> Option<String> {
+fn restated(
+    point: &Item,
+    candidates: &[RestatementCandidate],
+    vocabulary: &mut similarity::Vocabulary,
+) -> Option<String> {
     let (agency, _) = agency::subject(&point.text)?;
-    let words = similarity::words(&point.text);
+    let words = vocabulary.words(&point.text);
     let mut best: Option<(f64, &str)> = None;
     for c in candidates.iter().filter(|c| c.agency == agency) {
+        // A candidate whose length alone keeps it below the threshold, or
+        // below the best so far, cannot be chosen: not compared word by word.
+        let most = similarity::bound(&words, &c.words);
+        if most < RESTATEMENT_THRESHOLD || best.is_some_and(|(b, _)| most <= b) {
+            continue;
+        }
         let s = similarity::ratio(&words, &c.words);
         if s >= RESTATEMENT_THRESHOLD && best.is_none_or(|(b, _)| s > b) {
             best = Some((s, &c.id));
@@ -706,19 +723,22 @@ fn restated(point: &Item, candidates: &[RestatementCandidate]) -> Option<String>
 /// each recommendation, each of its parts and each of its lettered leaves,
 /// in that order, split into words once for all the points.
 struct RestatementCandidate {
-    words: Vec<String>,
+    words: Vec<u32>,
     agency: agency::Agency,
     id: String,
 }
 
-fn restatement_candidates(recs: &[Recommendation]) -> Vec<RestatementCandidate> {
+fn restatement_candidates(
+    recs: &[Recommendation],
+    vocabulary: &mut similarity::Vocabulary,
+) -> Vec<RestatementCandidate> {
     let mut out = Vec::new();
     // Only texts with an addressee can be restated (the point must name
     // the same agency).
     let mut add = |text: &str, addressee: Option<&Addressee>, id: &str| {
         if let Some(a) = addressee {
             out.push(RestatementCandidate {
-                words: similarity::words(text),
+                words: vocabulary.words(text),
                 agency: a.agency,
                 id: id.to_owned(),
             });

@@ -7,55 +7,103 @@
 //! those words: twice the number of words in common blocks, found by
 //! repeatedly taking the longest common run, over the total number of words.
 //! 1.0 means the same words in the same order.
+//!
+//! A caller comparing many passages of one document numbers their words with
+//! one [`Vocabulary`]: each word is lower-cased and looked up once, and the
+//! quadratic comparison is of numbers rather than strings.
+
+use std::collections::HashMap;
 
 /// The words of a passage, lower-cased, without punctuation.
 pub fn words(text: &str) -> Vec<String> {
+    raw_words(text).map(|w| w.to_lowercase()).collect()
+}
+
+/// The words of a passage as written: split at anything but a letter, a
+/// digit or an apostrophe, apostrophes at either end dropped.
+fn raw_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .map(|w| w.trim_matches('\'').to_lowercase())
+        .map(|w| w.trim_matches('\''))
         .filter(|w| !w.is_empty())
-        .collect()
+}
+
+/// Numbers for the lower-cased words of the passages of one document: the
+/// same word (whatever its case) always has the same number.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    ids: HashMap<String, u32>,
+    lowered: String,
+}
+
+impl Vocabulary {
+    /// The numbers of the words of a passage, as [`words`] splits them.
+    pub fn words(&mut self, text: &str) -> Vec<u32> {
+        raw_words(text).map(|w| self.id(w)).collect()
+    }
+
+    fn id(&mut self, word: &str) -> u32 {
+        // Most words are lower-case ASCII already: looked up as they are,
+        // with no copy made.
+        let lower: &str = if word
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            word
+        } else if word.is_ascii() {
+            self.lowered.clear();
+            self.lowered.push_str(word);
+            self.lowered.make_ascii_lowercase();
+            &self.lowered
+        } else {
+            self.lowered = word.to_lowercase();
+            &self.lowered
+        };
+        if let Some(&id) = self.ids.get(lower) {
+            return id;
+        }
+        let id = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        self.ids.insert(lower.to_owned(), id);
+        id
+    }
 }
 
 /// The similarity of two passages, from 0.0 (nothing in common) to 1.0.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    ratio(&words(a), &words(b))
+    let mut vocabulary = Vocabulary::default();
+    ratio(&vocabulary.words(a), &vocabulary.words(b))
 }
 
 /// Whether two passages are at least `threshold` alike. Passages whose
 /// lengths alone rule it out are not compared word by word, which keeps long
 /// lists cheap.
 pub fn at_least(a: &str, b: &str, threshold: f64) -> bool {
-    words_at_least(&words(a), &words(b), threshold)
+    let mut vocabulary = Vocabulary::default();
+    words_at_least(&vocabulary.words(a), &vocabulary.words(b), threshold)
 }
 
-/// [`at_least`] for passages already reduced to [`words`] (a caller
-/// comparing one passage with many splits each once).
-pub fn words_at_least(wa: &[String], wb: &[String], threshold: f64) -> bool {
-    let (short, total) = (wa.len().min(wb.len()), wa.len() + wb.len());
-    if total > 0 && (2 * short) as f64 / (total as f64) < threshold {
-        return false;
-    }
-    ratio(wa, wb) >= threshold
+/// [`at_least`] for passages already numbered by one [`Vocabulary`] (a
+/// caller comparing one passage with many numbers each once).
+pub fn words_at_least(wa: &[u32], wb: &[u32], threshold: f64) -> bool {
+    bound(wa, wb) >= threshold && ratio(wa, wb) >= threshold
 }
 
-/// The gestalt ratio of two word sequences.
-pub fn ratio(a: &[String], b: &[String]) -> f64 {
+/// The highest ratio two passages of these lengths could have (every word
+/// of the shorter one matched): no [`ratio`] of them is above it.
+pub fn bound(a: &[u32], b: &[u32]) -> f64 {
     let total = a.len() + b.len();
     if total == 0 {
         return 1.0;
     }
-    // Words become numbers first: the comparison below is quadratic, and
-    // comparing two numbers is cheaper than comparing two strings.
-    let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-    let mut numbered = [Vec::with_capacity(a.len()), Vec::with_capacity(b.len())];
-    for (words, out) in [a, b].into_iter().zip(&mut numbered) {
-        for w in words {
-            let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-            out.push(*ids.entry(w.as_str()).or_insert(next));
-        }
+    (2 * a.len().min(b.len())) as f64 / total as f64
+}
+
+/// The gestalt ratio of two passages numbered by one [`Vocabulary`].
+pub fn ratio(a: &[u32], b: &[u32]) -> f64 {
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 1.0;
     }
-    let [a, b] = numbered;
-    2.0 * matched(&a, &b) as f64 / total as f64
+    (2 * matched(a, b)) as f64 / total as f64
 }
 
 /// Words in common blocks: the longest common run, then recursively the
@@ -121,6 +169,28 @@ mod tests {
     }
 
     #[test]
+    fn numbers_follow_the_lower_cased_words() {
+        let text = "The LSCP's \u{2018}Review\u{2019} \u{2013} CAF\u{c9} caf\u{e9} 'the' REVIEW review2 \u{39a}\u{391}\u{39b}\u{39f}\u{3a3}";
+        let mut vocabulary = Vocabulary::default();
+        let numbers = vocabulary.words(text);
+        let strings = words(text);
+        assert_eq!(numbers.len(), strings.len());
+        for i in 0..strings.len() {
+            for j in 0..strings.len() {
+                assert_eq!(
+                    numbers[i] == numbers[j],
+                    strings[i] == strings[j],
+                    "{} and {}",
+                    strings[i],
+                    strings[j]
+                );
+            }
+        }
+        // The same words in a later passage get the same numbers.
+        assert_eq!(vocabulary.words("the review"), vec![numbers[0], numbers[2]]);
+    }
+
+    #[test]
     fn lengths_rule_out_early() {
         assert!(!at_least("a b c d e f g h", "a b", 0.7));
         assert!(at_least("a b c d", "a b c d e", 0.7));
@@ -128,7 +198,8 @@ mod tests {
 
     #[test]
     fn ratio_counts_blocks_on_both_sides() {
-        let w = |s: &str| words(s);
+        let mut vocabulary = Vocabulary::default();
+        let mut w = |s: &str| vocabulary.words(s);
         // "a b" and "d e" match around a changed middle word.
         assert_eq!(ratio(&w("a b c d e"), &w("a b x d e")), 0.8);
         assert_eq!(ratio(&w(""), &w("")), 1.0);
