@@ -370,16 +370,16 @@ fn finish(
     let mut kept: Vec<(Draft, String, Vec<Repeat>)> = Vec::new();
     // The words of each kept text, split once (every draft is compared
     // with every kept item).
-    let mut kept_words: Vec<Vec<u32>> = Vec::new();
+    let mut kept_words: Vec<similarity::Passage> = Vec::new();
     for d in drafts {
         let text = d.text(paragraphs);
-        let words = vocabulary.words(&text);
+        let words = vocabulary.passage(&text);
         let duplicate = kept.iter().zip(&kept_words).position(|((k, _, _), kw)| {
             let same_id = d.written_id.is_some() && d.written_id == k.written_id;
             let unnumbered = d.written_id.is_none() || k.written_id.is_none();
             (same_id && k.summary != d.summary)
                 || ((same_id || unnumbered)
-                    && similarity::words_at_least(&words, kw, if same_id { 0.8 } else { 0.9 }))
+                    && similarity::passages_at_least(&words, kw, if same_id { 0.8 } else { 0.9 }))
         });
         let Some(k) = duplicate else {
             kept.push((d, text, Vec::new()));
@@ -702,16 +702,16 @@ fn restated(
     vocabulary: &mut similarity::Vocabulary,
 ) -> Option<String> {
     let (agency, _) = agency::subject(&point.text)?;
-    let words = vocabulary.words(&point.text);
+    let words = vocabulary.passage(&point.text);
     let mut best: Option<(f64, &str)> = None;
     for c in candidates.iter().filter(|c| c.agency == agency) {
-        // A candidate whose length alone keeps it below the threshold, or
-        // below the best so far, cannot be chosen: not compared word by word.
+        // A candidate with too few words in common to reach the threshold,
+        // or the best so far, cannot be chosen: not compared run by run.
         let most = similarity::bound(&words, &c.words);
         if most < RESTATEMENT_THRESHOLD || best.is_some_and(|(b, _)| most <= b) {
             continue;
         }
-        let s = similarity::ratio(&words, &c.words);
+        let s = similarity::passage_ratio(&words, &c.words);
         if s >= RESTATEMENT_THRESHOLD && best.is_none_or(|(b, _)| s > b) {
             best = Some((s, &c.id));
         }
@@ -723,7 +723,7 @@ fn restated(
 /// each recommendation, each of its parts and each of its lettered leaves,
 /// in that order, split into words once for all the points.
 struct RestatementCandidate {
-    words: Vec<u32>,
+    words: similarity::Passage,
     agency: agency::Agency,
     id: String,
 }
@@ -738,7 +738,7 @@ fn restatement_candidates(
     let mut add = |text: &str, addressee: Option<&Addressee>, id: &str| {
         if let Some(a) = addressee {
             out.push(RestatementCandidate {
-                words: vocabulary.words(text),
+                words: vocabulary.passage(text),
                 agency: a.agency,
                 id: id.to_owned(),
             });

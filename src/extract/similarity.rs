@@ -41,6 +41,14 @@ impl Vocabulary {
         raw_words(text).map(|w| self.id(w)).collect()
     }
 
+    /// A passage numbered for comparing.
+    pub fn passage(&mut self, text: &str) -> Passage {
+        let words = self.words(text);
+        let mut sorted = words.clone();
+        sorted.sort_unstable();
+        Passage { words, sorted }
+    }
+
     fn id(&mut self, word: &str) -> u32 {
         // Most words are lower-case ASCII already: looked up as they are,
         // with no copy made.
@@ -67,6 +75,15 @@ impl Vocabulary {
     }
 }
 
+/// A passage's numbered words, in order and sorted: the sorted copy gives
+/// in linear time how many words two passages have in common, which is as
+/// many as the gestalt ratio could match.
+#[derive(Debug, Clone)]
+pub struct Passage {
+    words: Vec<u32>,
+    sorted: Vec<u32>,
+}
+
 /// The similarity of two passages, from 0.0 (nothing in common) to 1.0.
 pub fn similarity(a: &str, b: &str) -> f64 {
     let mut vocabulary = Vocabulary::default();
@@ -78,26 +95,45 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 /// lists cheap.
 pub fn at_least(a: &str, b: &str, threshold: f64) -> bool {
     let mut vocabulary = Vocabulary::default();
-    words_at_least(&vocabulary.words(a), &vocabulary.words(b), threshold)
+    passages_at_least(&vocabulary.passage(a), &vocabulary.passage(b), threshold)
 }
 
 /// [`at_least`] for passages already numbered by one [`Vocabulary`] (a
 /// caller comparing one passage with many numbers each once).
-pub fn words_at_least(wa: &[u32], wb: &[u32], threshold: f64) -> bool {
-    bound(wa, wb) >= threshold && ratio(wa, wb) >= threshold
-}
-
-/// The highest ratio two passages of these lengths could have (every word
-/// of the shorter one matched): no [`ratio`] of them is above it.
-pub fn bound(a: &[u32], b: &[u32]) -> f64 {
-    let total = a.len() + b.len();
-    if total == 0 {
-        return 1.0;
-    }
-    (2 * a.len().min(b.len())) as f64 / total as f64
+pub fn passages_at_least(a: &Passage, b: &Passage, threshold: f64) -> bool {
+    bound(a, b) >= threshold && ratio(&a.words, &b.words) >= threshold
 }
 
 /// The gestalt ratio of two passages numbered by one [`Vocabulary`].
+pub fn passage_ratio(a: &Passage, b: &Passage) -> f64 {
+    ratio(&a.words, &b.words)
+}
+
+/// The highest ratio two passages could have: twice the words they have in
+/// common (counted with repeats), over the words of both. No [`ratio`] of
+/// them is above it, and most pairs of unrelated passages fall well below
+/// a threshold on it, so they need not be compared run by run.
+pub fn bound(a: &Passage, b: &Passage) -> f64 {
+    let total = a.words.len() + b.words.len();
+    if total == 0 {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.sorted.len() && j < b.sorted.len() {
+        match a.sorted[i].cmp(&b.sorted[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * common) as f64 / total as f64
+}
+
+/// The gestalt ratio of two word sequences numbered by one [`Vocabulary`].
 pub fn ratio(a: &[u32], b: &[u32]) -> f64 {
     let total = a.len() + b.len();
     if total == 0 {
@@ -188,6 +224,17 @@ mod tests {
         }
         // The same words in a later passage get the same numbers.
         assert_eq!(vocabulary.words("the review"), vec![numbers[0], numbers[2]]);
+    }
+
+    #[test]
+    fn the_bound_is_the_words_in_common() {
+        let mut vocabulary = Vocabulary::default();
+        let mut p = |s: &str| vocabulary.passage(s);
+        let (a, b) = (p("a b c a d"), p("d a a x y"));
+        // a, a and d in common: 6 of 10 words, though in another order.
+        assert_eq!(bound(&a, &b), 0.6);
+        assert!(passage_ratio(&a, &b) <= bound(&a, &b));
+        assert_eq!(bound(&p(""), &p("")), 1.0);
     }
 
     #[test]
