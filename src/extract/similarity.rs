@@ -12,7 +12,7 @@
 //! one [`Vocabulary`]: each word is lower-cased and looked up once, and the
 //! quadratic comparison is of numbers rather than strings.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The words of a passage, lower-cased, without punctuation.
 pub fn words(text: &str) -> Vec<String> {
@@ -22,16 +22,53 @@ pub fn words(text: &str) -> Vec<String> {
 /// The words of a passage as written: split at anything but a letter, a
 /// digit or an apostrophe, apostrophes at either end dropped.
 fn raw_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .map(|w| w.trim_matches('\''))
-        .filter(|w| !w.is_empty())
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            while at < text.len() {
+                let (in_word, len) = word_char_at(text, at);
+                if in_word {
+                    break;
+                }
+                at += len;
+            }
+            if at == text.len() {
+                return None;
+            }
+            let start = at;
+            while at < text.len() {
+                let (in_word, len) = word_char_at(text, at);
+                if !in_word {
+                    break;
+                }
+                at += len;
+            }
+            let word = text[start..at].trim_matches('\'');
+            if !word.is_empty() {
+                return Some(word);
+            }
+        }
+    })
+}
+
+/// Whether the character at byte `at` belongs to a word, and its length.
+/// ASCII (almost every character) is told from its byte alone.
+fn word_char_at(text: &str, at: usize) -> (bool, usize) {
+    let byte = text.as_bytes()[at];
+    if byte.is_ascii() {
+        return (byte.is_ascii_alphanumeric() || byte == b'\'', 1);
+    }
+    let c = text[at..].chars().next().unwrap_or(' ');
+    (c.is_alphanumeric(), c.len_utf8())
 }
 
 /// Numbers for the lower-cased words of the passages of one document: the
 /// same word (whatever its case) always has the same number.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
-    ids: HashMap<String, u32>,
+    // A fast hash: words are short, and every word of every passage
+    // compared is looked up.
+    ids: FxHashMap<String, u32>,
     lowered: String,
 }
 
@@ -224,6 +261,27 @@ mod tests {
         }
         // The same words in a later passage get the same numbers.
         assert_eq!(vocabulary.words("the review"), vec![numbers[0], numbers[2]]);
+    }
+
+    #[test]
+    fn words_split_at_anything_but_letters_digits_and_apostrophes() {
+        let reference = |t: &str| -> Vec<String> {
+            t.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                .map(|w| w.trim_matches('\'').to_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect()
+        };
+        for text in [
+            "",
+            "'",
+            "''a''",
+            "The LSCP's review (2019) \u{2013} 4.1a",
+            "caf\u{e9}\u{2019}s na\u{ef}ve\u{a0}CAF\u{c9} \u{201c}quoted\u{201d}",
+            "\u{39a}\u{391}\u{39b}\u{39f}\u{3a3} \u{2460}\u{b2} x\u{301}y",
+            "  leading and trailing  ",
+        ] {
+            assert_eq!(words(text), reference(text), "{text:?}");
+        }
     }
 
     #[test]
