@@ -14,7 +14,9 @@
 # CORPUS defaults to the 10 MB generated corpus (/tmp/revlens-bench/corpus-10MB,
 # made by compare.sh or `cargo run --release --example gen_corpus -- DIR 10MB`),
 # ROUNDS to 20, COMMAND to `themes` (any command that takes a folder and
-# `--format csv`). Each build runs with `--jobs 1`.
+# `--format`), and the format to csv (FORMAT=json in the environment for
+# another, e.g. `FORMAT=json bash benches/pair.sh OLD NEW "" 20 analyse`).
+# Each build runs with `--jobs 1`.
 #
 # Why pairs: on a machine shared with other work, timings of the same build
 # spread by 20% or more from one minute to the next, which hides the few
@@ -29,6 +31,7 @@ set -euo pipefail
 A=${1:?usage: pair.sh OLD_BINARY NEW_BINARY [CORPUS] [ROUNDS] [COMMAND]}
 B=${2:?usage: pair.sh OLD_BINARY NEW_BINARY [CORPUS] [ROUNDS] [COMMAND]}
 CORPUS=${3:-/tmp/revlens-bench/corpus-10MB}
+FORMAT=${FORMAT:-csv}
 ROUNDS=${4:-20}
 COMMAND=${5:-themes}
 
@@ -48,14 +51,14 @@ trap 'rm -rf "$WORK"' EXIT
 # cpu_seconds CORE BINARY OUT: runs BINARY on CORE, writes user+system seconds to OUT
 cpu_seconds() {
   taskset -c "$1" /usr/bin/time -f '%U %S' -o "$3.time" \
-    "$2" "$COMMAND" "$CORPUS" --format csv --jobs 1 > /dev/null 2> "$3.err" ||
+    "$2" "$COMMAND" "$CORPUS" --format "$FORMAT" --jobs 1 > /dev/null 2> "$3.err" ||
     { echo "pair.sh: $2 failed:" >&2; cat "$3.err" >&2; exit 1; }
   awk '{ print $1 + $2 }' "$3.time" > "$3"
 }
 
 echo "A = $A"
 echo "B = $B"
-echo "revlens $COMMAND $CORPUS --format csv --jobs 1, $ROUNDS rounds"
+echo "revlens $COMMAND $CORPUS --format $FORMAT --jobs 1, $ROUNDS rounds"
 : > "$WORK/ratios"
 for round in $(seq "$ROUNDS"); do
   if [ $((round % 2)) -eq 1 ]; then core_a=0 core_b=1; else core_a=1 core_b=0; fi
