@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::extract::similarity;
 use crate::model::{DocumentReport, Summary, ThemeSummary};
 use crate::sections::SectionKind;
 
@@ -244,7 +245,7 @@ impl Accumulator {
         let mut cooccurrence = Vec::new();
         for a in 0..theme_ids.len() {
             for b in a + 1..theme_ids.len() {
-                let both = sorted_intersection(&docs_with[a], &docs_with[b]);
+                let both = similarity::sorted_intersection(&docs_with[a], &docs_with[b]);
                 if both > 0 {
                     let either = docs_with[a].len() + docs_with[b].len() - both;
                     cooccurrence.push(Pair {
@@ -331,23 +332,6 @@ impl Accumulator {
         };
         (summary, tables)
     }
-}
-
-/// Number of values two sorted lists share.
-fn sorted_intersection(a: &[usize], b: &[usize]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
 }
 
 /// Tabulates documents held in memory (see [`Accumulator`] for a stream).

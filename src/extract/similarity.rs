@@ -127,9 +127,9 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     ratio(&vocabulary.words(a), &vocabulary.words(b))
 }
 
-/// Whether two passages are at least `threshold` alike. Passages whose
-/// lengths alone rule it out are not compared word by word, which keeps long
-/// lists cheap.
+/// Whether two passages are at least `threshold` alike. Passages with too
+/// few words in common to reach it are not compared run by run, which keeps
+/// long lists cheap.
 pub fn at_least(a: &str, b: &str, threshold: f64) -> bool {
     let mut vocabulary = Vocabulary::default();
     passages_at_least(&vocabulary.passage(a), &vocabulary.passage(b), threshold)
@@ -155,9 +155,15 @@ pub fn bound(a: &Passage, b: &Passage) -> f64 {
     if total == 0 {
         return 1.0;
     }
+    (2 * sorted_intersection(&a.sorted, &b.sorted)) as f64 / total as f64
+}
+
+/// How many values two sorted lists share, repeats counted as often as
+/// both lists hold them.
+pub fn sorted_intersection<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0);
-    while i < a.sorted.len() && j < b.sorted.len() {
-        match a.sorted[i].cmp(&b.sorted[j]) {
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -167,7 +173,7 @@ pub fn bound(a: &Passage, b: &Passage) -> f64 {
             }
         }
     }
-    (2 * common) as f64 / total as f64
+    common
 }
 
 /// The gestalt ratio of two word sequences numbered by one [`Vocabulary`].
