@@ -240,8 +240,8 @@ fn matches(
     out.clear();
     let re = pattern.regex(ascii_words);
     match at {
-        // The prefilter anchors only on text with ASCII letters and digits,
-        // where `re` is the fast form.
+        // Every match starts at one of these (the fast form on text with
+        // ASCII letters and digits, the form as written on other text).
         Some(starts) => {
             for &start in starts {
                 if out.last().is_some_and(|m| start < m.end) {
@@ -469,6 +469,78 @@ mod tests {
             hits_in(&set, &["Naïve attempts to engage failed."]).len(),
             1
         );
+    }
+
+    /// [`find_hits`] with every pattern searched whole in every paragraph.
+    fn find_hits_unfiltered(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Vec<Hit> {
+        let mut scan = compile::Scan::default();
+        let paragraphs = paras
+            .iter()
+            .enumerate()
+            .filter(|(_, para)| para.eligible && !para.text.is_empty())
+            .map(|(pi, para)| {
+                let scanned = rules.prefilter.scan_nothing_filtered(&mut scan);
+                (pi, !has_non_ascii_word_char(para.text), scanned)
+            })
+            .collect();
+        search_candidates(rules, paras, sections, &Candidates { scan, paragraphs })
+    }
+
+    #[test]
+    fn text_with_other_letters_is_filtered_and_loses_no_hit() {
+        // A sample review with a name spelt with a diaeresis in every
+        // paragraph and other accented words here and there: the built-in
+        // rules find what they find when nothing is filtered.
+        let set = RuleSet::load(&Default::default()).unwrap();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus/000_9a06eec279647b8d.txt"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let accented = text
+            .replace(". ", ". Zoë's ")
+            .replace("neglect", "négléct")
+            .replace("child ", "child naïve ")
+            .replace("exploitation", "EXPLOITATION Ünd");
+        let doc = crate::document::Document::from_text(
+            "t",
+            accented,
+            crate::layout::Flavour::PlainText,
+            crate::decode::Encoding::Utf8,
+            Vec::new(),
+        )
+        .parse();
+        let paras: Vec<Para> = doc
+            .layout
+            .paragraphs
+            .iter()
+            .map(|p| Para {
+                text: &p.text.text,
+                kind: SectionKind::Analysis,
+                section: 0,
+                eligible: true,
+            })
+            .collect();
+        assert!(
+            paras
+                .iter()
+                .filter(|p| has_non_ascii_word_char(p.text))
+                .count()
+                > 20
+        );
+        let spans = section_spans(&[(1, 0)], paras.len());
+        let filtered = find_hits(&set, &paras, &spans);
+        assert!(filtered.len() > 20, "{} hits", filtered.len());
+        assert_eq!(filtered, find_hits_unfiltered(&set, &paras, &spans));
+    }
+
+    #[test]
+    fn a_letter_that_folds_to_ascii_is_not_missed() {
+        // `(?i)k` matches the Kelvin sign, which the literal scan cannot see.
+        let set = rules("[[rule]]\nid = \"k\"\nany = ['\\bkin\\b']\n");
+        assert_eq!(hits_in(&set, &["Her \u{212A}IN were told."]).len(), 1);
+        let set = rules("[[rule]]\nid = \"c\"\nany = ['\\bcafé\\b']\n");
+        assert_eq!(hits_in(&set, &["Seen at the CAFÉ."]).len(), 1);
     }
 
     #[test]

@@ -12,12 +12,12 @@
 //! string) are reported with file, rule and line.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{Class, Hir, HirKind};
 
 use super::file::{Example, RawPattern, RawRule, RuleError, Scope, Severity};
 use crate::sections::SectionKind;
@@ -274,10 +274,13 @@ impl Rule {
 /// tells in one pass which patterns can match in a paragraph (those with a
 /// literal of every set present) and, for those whose matches start with
 /// their literals, where. Only those patterns run, and the latter only as
-/// anchored searches at those places. This is exact on text whose letters
-/// and digits are all ASCII, which is almost all normalised text; a
-/// paragraph with other letters (where Unicode case folding could match
-/// what ASCII folding misses) runs every pattern.
+/// anchored searches at those places. Literals are what every match
+/// contains whatever the kind of word boundary, so this holds for text with
+/// other letters too (searched with the patterns as written), with two
+/// exceptions Unicode case folding makes: a literal with a non-ASCII letter
+/// (`é` would miss `É`) is taken as present in such text, and text with a
+/// character that folds to an ASCII letter (the Kelvin sign `K` to `k`, the
+/// long `ſ` to `s`) runs every pattern.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
     literals: Option<AhoCorasick>,
@@ -291,6 +294,11 @@ pub struct Prefilter {
     anchored: Vec<bool>,
     /// `any` patterns with no literal to look for.
     always: Vec<usize>,
+    /// Patterns (`any` and conditions) with a literal that has a non-ASCII
+    /// byte: ASCII case folding may miss it in text with non-ASCII letters.
+    unicode_literals: Vec<usize>,
+    /// For each pattern: whether it is in `unicode_literals`.
+    has_unicode_literal: Vec<bool>,
     /// For pattern index `i`: (rule index, index into that rule's `any`).
     pub owners: Vec<(usize, usize)>,
     /// Per rule: the pattern index of its first `all` pattern; its `all`
@@ -441,6 +449,8 @@ impl Prefilter {
             need: Vec::new(),
             anchored: Vec::new(),
             always: Vec::new(),
+            unicode_literals: Vec::new(),
+            has_unicode_literal: Vec::new(),
             owners: Vec::new(),
             condition_base: Vec::new(),
         }
@@ -486,6 +496,7 @@ impl Prefilter {
         let mut need = Vec::new();
         let mut anchored = Vec::new();
         let mut always = Vec::new();
+        let mut has_unicode_literal = Vec::new();
         // Literal (ASCII-lowercased, as the automaton compares) → targets.
         let mut by_literal: std::collections::BTreeMap<Vec<u8>, Vec<Target>> =
             std::collections::BTreeMap::new();
@@ -499,6 +510,12 @@ impl Prefilter {
                     .iter()
                     .map(|set| (set, true))
                     .chain(plan.required.iter().map(|set| (set, false)));
+                has_unicode_literal.push(
+                    plan.starts
+                        .iter()
+                        .chain(&plan.required)
+                        .any(|set| !all_ascii(set)),
+                );
                 let bits = add_targets(&mut by_literal, pattern, sets);
                 if bits == 0 {
                     always.push(pattern);
@@ -526,6 +543,7 @@ impl Prefilter {
                 required.sort();
                 required.dedup();
                 required.truncate(MAX_FACTORS - 1);
+                has_unicode_literal.push(required.iter().any(|set| !all_ascii(set)));
                 let bits = add_targets(
                     &mut by_literal,
                     pattern,
@@ -558,6 +576,9 @@ impl Prefilter {
                     .map_err(|e| e.to_string())?,
             )
         };
+        let unicode_literals = (0..has_unicode_literal.len())
+            .filter(|&i| has_unicode_literal[i])
+            .collect();
         Ok(Prefilter {
             literals,
             literal_targets,
@@ -565,6 +586,8 @@ impl Prefilter {
             need,
             anchored,
             always,
+            unicode_literals,
+            has_unicode_literal,
             owners,
             condition_base,
         })
@@ -591,7 +614,7 @@ impl Prefilter {
 
     /// The patterns that may match in `text` (ascending index into
     /// `owners`) and where to search each. `ascii_words` says the text has
-    /// no non-ASCII letter or digit; otherwise every pattern runs whole.
+    /// no non-ASCII letter or digit.
     pub fn scan(&self, text: &str, ascii_words: bool) -> Vec<(usize, Search)> {
         let mut scan = Scan::default();
         self.scan_into(text, ascii_words, &mut scan);
@@ -613,24 +636,40 @@ impl Prefilter {
     /// literal automaton and the patterns' own automata then do not evict
     /// each other from the processor's caches paragraph by paragraph.
     pub fn scan_more(&self, text: &str, ascii_words: bool, scan: &mut Scan) -> Scanned {
+        // Only a character that case-folds to an ASCII letter defeats the
+        // literals (rare enough to search every pattern where it appears).
+        if !ascii_words && text.chars().any(folds_to_ascii_letter) {
+            return self.scan_nothing_filtered(scan);
+        }
         let first_candidate = scan.candidates.len();
         let first_condition = scan.conditions.len();
-        if ascii_words {
-            self.add_candidates(text, scan);
-        } else {
-            scan.candidates
-                .extend((0..self.owners.len()).map(|i| (i, None)));
-        }
+        self.add_candidates(text, ascii_words, scan);
         scan.last = Scanned {
             candidates: first_candidate..scan.candidates.len(),
             conditions: first_condition..scan.conditions.len(),
-            every_condition: !ascii_words,
+            every_condition: false,
         };
         scan.last.clone()
     }
 
-    /// The literal scan of text whose letters and digits are all ASCII.
-    fn add_candidates(&self, text: &str, scan: &mut Scan) {
+    /// Adds a paragraph to `scan` as if no literal had been looked for:
+    /// every pattern searched whole, every condition tested (what the scan
+    /// must agree with wherever it filters).
+    pub(crate) fn scan_nothing_filtered(&self, scan: &mut Scan) -> Scanned {
+        let first_candidate = scan.candidates.len();
+        scan.candidates
+            .extend((0..self.owners.len()).map(|i| (i, None)));
+        scan.last = Scanned {
+            candidates: first_candidate..scan.candidates.len(),
+            conditions: scan.conditions.len()..scan.conditions.len(),
+            every_condition: true,
+        };
+        scan.last.clone()
+    }
+
+    /// The literal scan of a paragraph; `ascii_words` says its letters and
+    /// digits are all ASCII.
+    fn add_candidates(&self, text: &str, ascii_words: bool, scan: &mut Scan) {
         scan.found.resize(self.need.len(), 0);
         scan.touched.clear();
         scan.literal_hits.clear();
@@ -647,6 +686,19 @@ impl Prefilter {
                 }
             }
         }
+        // Among other letters, a literal with a non-ASCII letter may be
+        // there in another case: taken as present, and not anchored on.
+        let unicode_words = !ascii_words;
+        if unicode_words {
+            for &i in &self.unicode_literals {
+                if scan.found[i] == 0 {
+                    scan.touched.push(i);
+                }
+                scan.found[i] = self.need[i];
+            }
+        }
+        let anchors =
+            |i: usize| self.anchored[i] && !(unicode_words && self.has_unicode_literal[i]);
         // Which patterns have every literal set present (their bits stay
         // set until the end, for the anchored ones' starts below).
         let mut anchored_candidates = false;
@@ -655,7 +707,7 @@ impl Prefilter {
             if !complete {
                 scan.found[i] = 0;
             }
-            anchored_candidates |= complete && self.anchored[i];
+            anchored_candidates |= complete && anchors(i);
             complete
         });
         // Places where an anchored candidate's literal starts.
@@ -663,7 +715,7 @@ impl Prefilter {
         if anchored_candidates {
             for &(literal, offset) in &scan.literal_hits {
                 for t in &self.targets[self.literal_targets[literal].clone()] {
-                    if t.start && scan.found[t.pattern] != 0 {
+                    if t.start && scan.found[t.pattern] != 0 && anchors(t.pattern) {
                         scan.starts.push((t.pattern, offset));
                     }
                 }
@@ -676,13 +728,14 @@ impl Prefilter {
         }
         scan.touched.extend_from_slice(&self.always);
         scan.touched.sort_unstable();
+        scan.touched.dedup();
         let mut next_start = 0;
         for &i in &scan.touched {
             if i >= self.owners.len() {
                 scan.conditions.push(i);
                 continue;
             }
-            if !self.anchored[i] {
+            if !anchors(i) {
                 scan.candidates.push((i, None));
                 continue;
             }
@@ -717,6 +770,32 @@ impl Prefilter {
             .filter(|&&i| i < self.owners.len())
             .count()
     }
+}
+
+/// Whether every literal of a set is ASCII (ASCII case folding then finds
+/// it whatever its case).
+fn all_ascii(set: &[Vec<u8>]) -> bool {
+    set.iter().all(|l| l.is_ascii())
+}
+
+/// Whether `c` is not ASCII but matches an ASCII letter when case is
+/// ignored (the Kelvin sign and the long s): the letters Unicode case
+/// folding joins to ASCII ones, read off the regex parser's own folding.
+fn folds_to_ascii_letter(c: char) -> bool {
+    static FOLDED: LazyLock<Vec<char>> = LazyLock::new(|| {
+        let Ok(hir) = regex_syntax::parse("(?i)[a-zA-Z]") else {
+            return Vec::new();
+        };
+        match hir.kind() {
+            HirKind::Class(Class::Unicode(letters)) => letters
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .filter(|c| !c.is_ascii())
+                .collect(),
+            _ => Vec::new(),
+        }
+    });
+    !c.is_ascii() && FOLDED.contains(&c)
 }
 
 /// Literals one of which every match of `source` contains, as written (case
@@ -1082,8 +1161,29 @@ mod tests {
         assert_eq!(owners("Neglect and CSE"), [(0, 0), (1, 0), (2, 0)]);
         assert_eq!(owners("sexually exploited"), [(1, 1), (2, 0)]);
         assert_eq!(owners("nothing here"), [(2, 0)]);
-        // Text with non-ASCII letters runs every pattern.
-        assert_eq!(pf.candidates("café", false).len(), 4);
+        // Among non-ASCII letters the literals still rule patterns out ...
+        assert_eq!(
+            pf.candidates("Zoë: neglect", false),
+            pf.candidates("neglect", true)
+        );
+        // ... except beside a letter that case-folds to an ASCII one
+        // (`\u{212A}` is the Kelvin sign, which `(?i)k` matches).
+        assert_eq!(pf.candidates("café \u{212A}", false).len(), 4);
+    }
+
+    #[test]
+    fn literals_with_other_letters_count_as_present_beside_other_letters() {
+        let mut errors = Vec::new();
+        let rules = compile(vec![raw(&[r"\bcafé\b", r"\bparent\b"])], &mut errors);
+        let pf = Prefilter::build(&rules).unwrap();
+        let cafe = pf.owners.iter().position(|&o| o == (0, 0)).unwrap();
+        // `CAFÉ` is not `café` to ASCII case folding: the pattern must run.
+        assert!(pf.candidates("AU CAFÉ", false).contains(&cafe));
+        assert_eq!(pf.scan("AU CAFÉ", false), [(cafe, Search::Whole)]);
+        // Where every letter is ASCII, it cannot match and does not run.
+        assert!(pf.candidates("AU CAFE", true).is_empty());
+        assert!(folds_to_ascii_letter('\u{17F}') && folds_to_ascii_letter('\u{212A}'));
+        assert!(!folds_to_ascii_letter('é') && !folds_to_ascii_letter('k'));
     }
 
     #[test]
@@ -1114,8 +1214,12 @@ mod tests {
         assert!(pf.may_match(&scan, should) && pf.may_match(&scan, anything));
         pf.scan_into("The NRM forensic report.", true, &mut scan);
         assert!(!pf.may_match(&scan, all) && pf.may_match(&scan, forensic));
-        // Text with other letters: everything may match.
-        pf.scan_into("Naïve NRM", false, &mut scan);
+        // Text with other letters is filtered the same way ...
+        pf.scan_into("Naïve NRM forensic report", false, &mut scan);
+        assert!(!pf.may_match(&scan, all) && pf.may_match(&scan, forensic));
+        // ... unless a letter in it case-folds to an ASCII one: everything
+        // may match then.
+        pf.scan_into("Naïve NRM \u{17F}", false, &mut scan);
         assert!(pf.may_match(&scan, all) && pf.may_match(&scan, forensic));
 
         // Paragraphs scanned one after another each keep their own answer,
