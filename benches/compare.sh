@@ -10,7 +10,7 @@
 # SIZE (main corpus, 100MB), BIG (linearity check, 400MB), HUGE (memory
 # check, 1GB; empty to skip), PY_SIZE (corpus for the Python baseline, 10MB;
 # its time is scaled linearly to SIZE, since it makes one pass per pattern
-# and document), RUNS (timed runs per command, 3), ONLY=memory (measure peak
+# and document; also timed against a copy with non-ASCII letters), RUNS (timed runs per command, 3), ONLY=memory (measure peak
 # memory only, writing benches/runs/DATE-memory.md: memory is not disturbed
 # by other work on the machine, so it can be measured when timing cannot).
 # hyperfine is used when installed (the fastest of RUNS runs after one
@@ -141,6 +141,22 @@ echo "python baseline on $PY..." >&2
 PY_RUN=$(RUNS=1 seconds python3 benches/baseline.py "$PATTERNS" "$PY")
 PY_SCALED=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) * int(sys.argv[2]) / int(sys.argv[3])))" "$PY_RUN" "$MAIN_BYTES" "$PY_BYTES")
 
+# The Python corpus again with a name spelt with a diaeresis after every
+# full stop: non-ASCII letters in almost every paragraph, as in reviews that
+# name a Zoë or a José, where Unicode word boundaries matter.
+ACCENTED="$WORK/corpus-$PY_SIZE-accented"
+if [ ! -f "$ACCENTED/.complete" ]; then
+  rm -rf "$ACCENTED"
+  mkdir -p "$ACCENTED"
+  for f in "$PY"/*.txt; do
+    sed 's/\. /. Zoë /g' "$f" > "$ACCENTED/$(basename "$f")"
+  done
+  touch "$ACCENTED/.complete"
+fi
+echo "non-ASCII letters on $ACCENTED..." >&2
+THEMES_PLAIN=$(seconds "$REVLENS" themes "$PY" --format csv)
+THEMES_ACCENTED=$(seconds "$REVLENS" themes "$ACCENTED" --format csv)
+
 BIG_DIR=$(corpus "$BIG")
 BIG_BYTES=$(bytes "$BIG_DIR")
 echo "linearity on $BIG_DIR..." >&2
@@ -165,6 +181,7 @@ OUT=$(result_file "$(date +%Y-%m-%d)")
   echo
   echo "- analyse is $(ratio "$PY_SCALED" "$ANALYSE")× faster than the Python baseline."
   echo "- themes \`--jobs 1\` $THEMES_J1 s, \`--jobs 2\` $THEMES_J2 s: $(ratio "$THEMES_J1" "$THEMES_J2")× from the second core."
+  echo "- themes on the $(mb "$PY_BYTES") MB corpus with \`Zoë\` after every full stop: $THEMES_ACCENTED s, against $THEMES_PLAIN s without ($(ratio "$THEMES_ACCENTED" "$THEMES_PLAIN")×)."
   echo "- themes on $(mb "$BIG_BYTES") MB: $THEMES_BIG s, $(ratio "$THEMES_BIG" "$THEMES")× the time for $(ratio "$BIG_BYTES" "$MAIN_BYTES")× the text."
   memory_line
 } > "$OUT"
