@@ -59,7 +59,8 @@ seconds() {
       end=$(date +%s.%N)
       times+=("$(echo "$end - $start" | bc)")
     done
-    printf '%s\n' "${times[@]}" | sort -n | head -1
+    # bc prints `.86...`: three decimals with a leading zero, as hyperfine's.
+    printf '%.3f\n' "$(printf '%s\n' "${times[@]}" | sort -n | head -1)"
   fi
 }
 
