@@ -127,6 +127,7 @@ pub fn search_candidates(
     for &(pi, ascii_words, ref in_para) in &candidates.paragraphs {
         let para = &paras[pi];
         let text = para.text;
+        let paragraph = (ascii_words, in_para.filtered());
         let mut split = false;
         local_verdicts.clear();
         for (set_index, at) in scan.candidates_in(in_para) {
@@ -135,7 +136,7 @@ pub fn search_candidates(
             if !rule.allows(para.kind) {
                 continue;
             }
-            matches(&rule.any[ai], text, ascii_words, at, &mut found);
+            matches(&rule.any[ai], text, paragraph, at, &mut found);
             for m in &found {
                 if !split {
                     sentences::split_into(text, &mut sentence_bounds);
@@ -165,7 +166,7 @@ pub fn search_candidates(
                                     UnitId::Sentence { .. } => &text[sentence.clone()],
                                     _ => text,
                                 };
-                                passes_in(rule, &[scope_text], ascii_words, |k| {
+                                passes_in(rule, &[scope_text], paragraph, |k| {
                                     rules.prefilter.may_match_in(
                                         scan,
                                         in_para,
@@ -187,7 +188,7 @@ pub fn search_candidates(
                                     .filter(|p| p.eligible)
                                     .map(|p| p.text)
                                     .collect();
-                                passes_in(rule, &texts, false, |_| true)
+                                passes_in(rule, &texts, (false, false), |_| true)
                             })
                         }
                     };
@@ -230,15 +231,21 @@ fn apply_min_matches(rules: &RuleSet, hits: &mut Vec<Hit>) {
 /// Non-overlapping matches of an `any` pattern into `out`, leftmost first,
 /// as `find_iter` gives them; anchored at the prefilter's places `at` when
 /// every match starts there (a search then costs the length of the match).
+/// `filtered` says the scan filtered the paragraph (see
+/// [`compile::Scanned::filtered`]).
 fn matches(
     pattern: &Pattern,
     text: &str,
-    ascii_words: bool,
+    (ascii_words, filtered): (bool, bool),
     at: Option<&[usize]>,
     out: &mut Vec<Range<usize>>,
 ) {
     out.clear();
     let re = pattern.regex(ascii_words);
+    // On other text the form as written leaves the fast engines at the
+    // first non-ASCII letter; where the fast form finds nothing, it cannot
+    // find anything either, and most searches find nothing.
+    let fast_first = !ascii_words && filtered && pattern.fast_form_covers();
     match at {
         // Every match starts at one of these (the fast form on text with
         // ASCII letters and digits, the form as written on other text).
@@ -248,11 +255,15 @@ fn matches(
                     continue;
                 }
                 let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+                if fast_first && pattern.fast().search_half(&input).is_none() {
+                    continue;
+                }
                 if let Some(m) = re.search(&input).filter(|m| !m.is_empty()) {
                     out.push(m.range());
                 }
             }
         }
+        None if fast_first && !pattern.fast().is_match(text) => {}
         None => out.extend(
             re.find_iter(text)
                 .filter(|m| !m.is_empty())
@@ -261,22 +272,28 @@ fn matches(
     }
 }
 
+/// Whether `pattern` matches in `text`, part of a paragraph whose letters
+/// and digits are all ASCII (`ascii_words`) or that the scan `filtered`
+/// (see [`matches`] for the fast form first).
+fn is_match(pattern: &Pattern, text: &str, (ascii_words, filtered): (bool, bool)) -> bool {
+    if ascii_words || !has_non_ascii_word_char(text) {
+        return pattern.regex(true).is_match(text);
+    }
+    (!filtered || !pattern.fast_form_covers() || pattern.fast().is_match(text))
+        && pattern.regex(false).is_match(text)
+}
+
 /// `all` patterns each match somewhere in the scope and no `none` pattern does.
 /// `may_match(k)` says whether condition `k` (the `all` patterns, then the
 /// `none` ones) can match at all: the prefilter found its literals.
 fn passes_in(
     rule: &Rule,
     texts: &[&str],
-    ascii_words: bool,
+    paragraph: (bool, bool),
     may_match: impl Fn(usize) -> bool,
 ) -> bool {
-    let found = |k: usize, p: &Pattern| {
-        may_match(k)
-            && texts.iter().any(|t| {
-                let fast_ok = ascii_words || !has_non_ascii_word_char(t);
-                p.regex(fast_ok).is_match(t)
-            })
-    };
+    let found =
+        |k: usize, p: &Pattern| may_match(k) && texts.iter().any(|t| is_match(p, t, paragraph));
     let all = rule.all.len();
     rule.all.iter().enumerate().all(|(k, p)| found(k, p))
         && !rule.none.iter().enumerate().any(|(k, p)| found(all + k, p))
@@ -532,6 +549,39 @@ mod tests {
         let filtered = find_hits(&set, &paras, &spans);
         assert!(filtered.len() > 20, "{} hits", filtered.len());
         assert_eq!(filtered, find_hits_unfiltered(&set, &paras, &spans));
+    }
+
+    #[test]
+    fn the_fast_form_first_never_changes_a_match() {
+        // Boundaries beside letters of other scripts, where the ASCII and the
+        // Unicode `\b` disagree: every match is the one the pattern as written
+        // gives.
+        let texts = [
+            "Naïve attempts to engageé failed; engage, éengage and engage é.",
+            "Zoë's mother engaged. ZOË ENGAGE. engageß engage, un éclair",
+        ];
+        let sources = [
+            r"\bengage\b",
+            r"\bengage",
+            r"engage\b",
+            r"\b(?:zo|engage)\w*",
+            r"\bé\w*",
+        ];
+        for source in sources {
+            let set = rules(&format!("[[rule]]\nid = \"e\"\nany = ['{source}']\n"));
+            let exact = regex::RegexBuilder::new(source)
+                .case_insensitive(true)
+                .build()
+                .unwrap();
+            for text in texts {
+                let want: Vec<String> = exact
+                    .find_iter(text)
+                    .map(|m| m.as_str().to_owned())
+                    .collect();
+                let got: Vec<String> = hits_in(&set, &[text]).into_iter().map(|(_, m)| m).collect();
+                assert_eq!(got, want, "{source} in {text}");
+            }
+        }
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct Pattern {
     case_sensitive: bool,
     fast: meta::Regex,
     exact: OnceLock<meta::Regex>,
+    /// Whether every match of the form as written is a match of the fast
+    /// form too (see [`Pattern::fast_form_covers`]).
+    covered: OnceLock<bool>,
 }
 
 impl Clone for Pattern {
@@ -49,6 +52,7 @@ impl Clone for Pattern {
             case_sensitive: self.case_sensitive,
             fast: self.fast.clone(),
             exact: self.exact.clone(),
+            covered: self.covered.clone(),
         }
     }
 }
@@ -65,6 +69,64 @@ impl Pattern {
             // should it still fail, the fast form is the closest there is.
             build_meta(&self.source, self.case_sensitive).unwrap_or_else(|_| self.fast.clone())
         })
+    }
+}
+
+impl Pattern {
+    /// The fast form, on text of any kind: for ruling matches out where
+    /// [`Pattern::fast_form_covers`] holds.
+    pub fn fast(&self) -> &meta::Regex {
+        &self.fast
+    }
+
+    /// Whether every match of the pattern as written (Unicode `\b`) is a
+    /// match of the fast form (ASCII `\b`), so that where the fast form
+    /// finds nothing the slower search cannot find anything either. It holds
+    /// when each `\b` has, on one side, a character of the match that is an
+    /// ASCII letter, digit or `_` (as in `\bneglect(ed|ful)?\b`): a Unicode
+    /// boundary there means the other side is no letter of any script, so
+    /// no ASCII one either. `\B` turns it round, so a pattern with one is
+    /// not covered. Case is read as written, so this holds only on text
+    /// without a letter that case-folds to an ASCII one (the Kelvin sign,
+    /// the long s), which the scan leaves unfiltered: see
+    /// [`Scanned::filtered`].
+    pub fn fast_form_covers(&self) -> bool {
+        *self.covered.get_or_init(|| {
+            // Read as written, case and all: `\bschool` has an ASCII `s`
+            // after its boundary, though `(?i)s` also matches the long s
+            // (text with such a letter is never searched this way).
+            regex_syntax::parse(&self.source).is_ok_and(|hir| boundaries_touch_ascii_words(&hir))
+        })
+    }
+}
+
+/// Whether every `\b` in `hir` stands next to a part of the match that
+/// starts (after it) or ends (before it) with an ASCII word character, and
+/// there is no `\B`; read conservatively (a boundary anywhere else, such as
+/// next to an optional part, says no).
+fn boundaries_touch_ascii_words(hir: &Hir) -> bool {
+    use regex_syntax::hir::Look;
+    let word_byte = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let starts_with_word = |h: &Hir| {
+        extracted(h, ExtractKind::Prefix).is_some_and(|ls| ls.iter().all(|l| word_byte(l.first())))
+    };
+    let ends_with_word = |h: &Hir| {
+        extracted(h, ExtractKind::Suffix).is_some_and(|ls| ls.iter().all(|l| word_byte(l.last())))
+    };
+    match hir.kind() {
+        HirKind::Look(Look::WordUnicode | Look::WordUnicodeNegate) => false,
+        HirKind::Concat(parts) => parts.iter().enumerate().all(|(i, part)| match part.kind() {
+            // What follows the boundary in the sequence, or what precedes it.
+            HirKind::Look(Look::WordUnicode) => {
+                (i + 1 < parts.len() && starts_with_word(&Hir::concat(parts[i + 1..].to_vec())))
+                    || (i > 0 && ends_with_word(&Hir::concat(parts[..i].to_vec())))
+            }
+            _ => boundaries_touch_ascii_words(part),
+        }),
+        HirKind::Alternation(branches) => branches.iter().all(boundaries_touch_ascii_words),
+        HirKind::Capture(c) => boundaries_touch_ascii_words(&c.sub),
+        HirKind::Repetition(r) => boundaries_touch_ascii_words(&r.sub),
+        _ => true,
     }
 }
 
@@ -390,6 +452,13 @@ impl Scanned {
     /// Whether any pattern may match in the paragraph.
     pub fn has_candidates(&self) -> bool {
         !self.candidates.is_empty()
+    }
+
+    /// Whether the literals ruled patterns out in the paragraph (false
+    /// where a letter that case-folds to an ASCII one made every pattern a
+    /// candidate).
+    pub fn filtered(&self) -> bool {
+        !self.every_condition
     }
 }
 
@@ -960,6 +1029,7 @@ fn compile_pattern(p: &RawPattern, case_sensitive: bool, is_any: bool) -> Result
         case_sensitive,
         fast,
         exact: OnceLock::new(),
+        covered: OnceLock::new(),
     })
 }
 
@@ -1169,6 +1239,27 @@ mod tests {
         // ... except beside a letter that case-folds to an ASCII one
         // (`\u{212A}` is the Kelvin sign, which `(?i)k` matches).
         assert_eq!(pf.candidates("café \u{212A}", false).len(), 4);
+    }
+
+    #[test]
+    fn the_fast_form_covers_patterns_whose_boundaries_touch_ascii_letters() {
+        let covers = |source: &str| {
+            let mut errors = Vec::new();
+            let rules = compile(vec![raw(&[source])], &mut errors);
+            assert!(errors.is_empty(), "{errors:?}");
+            rules[0].any[0].fast_form_covers()
+        };
+        assert!(covers(r"\bneglect(?:ed|ful)?\b"));
+        assert!(covers(r"(?-i:\bF?CAMHS\b)"));
+        assert!(covers(r"\b(?:his|her)\s+(?:own\s+)?mental\s+health\b"));
+        assert!(covers(r"\bparents?\b[^.]{0,40}\bnot\b"));
+        // A boundary beside a digit class of every script, beside a letter
+        // that is not ASCII, or beside nothing the pattern fixes: not covered.
+        assert!(!covers(r"\b\d+\s+reviews"));
+        assert!(!covers(r"\b(?:é|e)cole"));
+        assert!(!covers(r"[^.]+\b"));
+        // `\B` turns the implication round.
+        assert!(!covers(r"\bover\B"));
     }
 
     #[test]
