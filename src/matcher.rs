@@ -56,10 +56,18 @@ pub struct Hit {
 /// The paragraphs each section covers, sub-sections included.
 pub type SectionSpans = Vec<Range<usize>>;
 
-/// Whether text has a non-ASCII letter or digit, where the fast (ASCII
-/// boundary) patterns could disagree with the exact ones.
+/// Whether text has a non-ASCII word character (see
+/// [`is_non_ascii_word_char`]), where the fast (ASCII boundary) patterns
+/// could disagree with the exact ones.
 pub(crate) fn has_non_ascii_word_char(text: &str) -> bool {
-    !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_alphanumeric())
+    !text.is_ascii() && text.chars().any(is_non_ascii_word_char)
+}
+
+/// A character Unicode `\w` matches and ASCII `\w` does not: a letter or
+/// digit of another script, or a combining mark (PDF text often spells `é`
+/// as `e` and a combining accent, and `\b` does not fall between them).
+fn is_non_ascii_word_char(c: char) -> bool {
+    !c.is_ascii() && regex_syntax::is_word_character(c)
 }
 
 /// Finds every hit of `rules` in `paras`.
@@ -80,6 +88,10 @@ pub struct Candidates {
     /// Paragraphs with candidates: index, whether its letters and digits
     /// are all ASCII, and its part of `scan`.
     paragraphs: Vec<(usize, bool, compile::Scanned)>,
+    /// Search every pattern in its form as written wherever a paragraph has
+    /// other letters, the fast form never deciding: what tests hold the
+    /// matcher's short cuts to.
+    exact_everywhere: bool,
 }
 
 /// Scans every eligible paragraph for the literals of `rules`.
@@ -100,7 +112,11 @@ pub fn find_candidates(rules: &RuleSet, paras: &[Para]) -> Candidates {
         .collect();
     // Only the answers are kept while the rest of the batch is scanned.
     scan.release_working_memory();
-    Candidates { scan, paragraphs }
+    Candidates {
+        scan,
+        paragraphs,
+        exact_everywhere: false,
+    }
 }
 
 /// The hits in `paras`, searching only the `candidates` found there: the
@@ -188,7 +204,8 @@ pub fn search_candidates(
                                     .filter(|p| p.eligible)
                                     .map(|p| p.text)
                                     .collect();
-                                passes_in(rule, &texts, (false, false), |_| true)
+                                let fast_first = !candidates.exact_everywhere;
+                                passes_in(rule, &texts, (false, fast_first), |_| true)
                             })
                         }
                     };
@@ -243,8 +260,8 @@ fn matches(
     out.clear();
     let re = pattern.regex(ascii_words);
     // On other text the form as written leaves the fast engines at the
-    // first non-ASCII letter; where the fast form finds nothing, it cannot
-    // find anything either, and most searches find nothing.
+    // first non-ASCII letter: the fast form finds the places to try it, and
+    // decides alone where no such letter touches its match.
     let fast_first = !ascii_words && filtered && pattern.fast_form_covers();
     match at {
         // Every match starts at one of these (the fast form on text with
@@ -255,15 +272,29 @@ fn matches(
                     continue;
                 }
                 let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-                if fast_first && pattern.fast().search_half(&input).is_none() {
-                    continue;
-                }
-                if let Some(m) = re.search(&input).filter(|m| !m.is_empty()) {
+                let found = if fast_first {
+                    let fast = pattern.fast().search(&input);
+                    fast.and_then(|f| covered_match_at(pattern, text, f))
+                } else {
+                    re.search(&input)
+                };
+                if let Some(m) = found.filter(|m| !m.is_empty()) {
                     out.push(m.range());
                 }
             }
         }
-        None if fast_first && !pattern.fast().is_match(text) => {}
+        None if fast_first => {
+            let mut from = 0;
+            while let Some(m) = next_covered_match(pattern, text, from) {
+                if m.is_empty() {
+                    // As `find_iter` goes on past an empty match.
+                    from = m.start() + char_len_at(text, m.start());
+                } else {
+                    out.push(m.range());
+                    from = m.end();
+                }
+            }
+        }
         None => out.extend(
             re.find_iter(text)
                 .filter(|m| !m.is_empty())
@@ -274,13 +305,79 @@ fn matches(
 
 /// Whether `pattern` matches in `text`, part of a paragraph whose letters
 /// and digits are all ASCII (`ascii_words`) or that the scan `filtered`
-/// (see [`matches`] for the fast form first).
+/// (see [`matches`] for the fast form first; text of wider scopes is
+/// passed as filtered, and checked here for the letters that stop it).
 fn is_match(pattern: &Pattern, text: &str, (ascii_words, filtered): (bool, bool)) -> bool {
     if ascii_words || !has_non_ascii_word_char(text) {
         return pattern.regex(true).is_match(text);
     }
-    (!filtered || !pattern.fast_form_covers() || pattern.fast().is_match(text))
-        && pattern.regex(false).is_match(text)
+    if filtered && pattern.fast_form_covers() && !compile::has_letter_folding_to_ascii(text) {
+        return next_covered_match(pattern, text, 0).is_some();
+    }
+    pattern.regex(false).is_match(text)
+}
+
+/// The leftmost-first match, from `from` on, of a pattern the fast form
+/// covers (see [`Pattern::fast_form_covers`]), in a paragraph the scan
+/// filtered. Every match of the form as written is one of the fast form,
+/// so none starts before the fast form's leftmost start: the form as
+/// written is tried, anchored, at each place the fast form finds a match
+/// to start, in order. Searching the whole paragraph in the form as
+/// written would leave the regex crate's fast engines at its first
+/// non-ASCII letter, so that a long paragraph with one accented name was
+/// searched by the slowest engine end to end, once per candidate pattern.
+fn next_covered_match(
+    pattern: &Pattern,
+    text: &str,
+    mut from: usize,
+) -> Option<regex_automata::Match> {
+    while from <= text.len() {
+        let found = pattern.fast().search(&Input::new(text).range(from..))?;
+        if let Some(m) = covered_match_at(pattern, text, found) {
+            return Some(m);
+        }
+        from = found.start() + char_len_at(text, found.start());
+    }
+    None
+}
+
+/// The match, starting where `found` starts, of a pattern the fast form
+/// covers, given `found`, the fast form's (leftmost-first) match there. The
+/// two forms differ only in `\b`, which they read differently only beside
+/// a non-ASCII letter or digit. Where none touches `found`, every boundary
+/// on its way reads the same in both, so it is a match of the form as
+/// written too; and no match of the form as written that the fast form
+/// would have preferred can exist, since each is a match of the fast form:
+/// `found` is the answer, with no second search. Elsewhere the form as
+/// written is searched, anchored there.
+fn covered_match_at(
+    pattern: &Pattern,
+    text: &str,
+    found: regex_automata::Match,
+) -> Option<regex_automata::Match> {
+    if !touches_non_ascii_word_char(text, found.range()) {
+        return Some(found);
+    }
+    let anchored = Input::new(text)
+        .range(found.start()..)
+        .anchored(Anchored::Yes);
+    pattern.regex(false).search(&anchored)
+}
+
+/// Whether the text of `span`, or the character on either side of it, has
+/// a non-ASCII word character (the characters a `\b` there looks at).
+fn touches_non_ascii_word_char(text: &str, span: Range<usize>) -> bool {
+    let before = text[..span.start].chars().next_back();
+    let after = text[span.end..].chars().next();
+    let inside = &text[span];
+    (!inside.is_ascii() && inside.chars().any(is_non_ascii_word_char))
+        || before.into_iter().chain(after).any(is_non_ascii_word_char)
+}
+
+/// The length of the character at byte `at` (1 at the end of the text, to
+/// step past it).
+fn char_len_at(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(1, char::len_utf8)
 }
 
 /// `all` patterns each match somewhere in the scope and no `none` pattern does.
@@ -488,7 +585,8 @@ mod tests {
         );
     }
 
-    /// [`find_hits`] with every pattern searched whole in every paragraph.
+    /// [`find_hits`] with every pattern searched whole in every paragraph,
+    /// in its form as written wherever the paragraph has other letters.
     fn find_hits_unfiltered(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Vec<Hit> {
         let mut scan = compile::Scan::default();
         let paragraphs = paras
@@ -500,7 +598,12 @@ mod tests {
                 (pi, !has_non_ascii_word_char(para.text), scanned)
             })
             .collect();
-        search_candidates(rules, paras, sections, &Candidates { scan, paragraphs })
+        let candidates = Candidates {
+            scan,
+            paragraphs,
+            exact_everywhere: true,
+        };
+        search_candidates(rules, paras, sections, &candidates)
     }
 
     #[test]
@@ -556,9 +659,13 @@ mod tests {
         // Boundaries beside letters of other scripts, where the ASCII and the
         // Unicode `\b` disagree: every match is the one the pattern as written
         // gives.
+        let long = "The engaging worker tried to engage Zoë; engageé. ".repeat(60);
         let texts = [
             "Naïve attempts to engageé failed; engage, éengage and engage é.",
             "Zoë's mother engaged. ZOË ENGAGE. engageß engage, un éclair",
+            // `e` and a combining accent: no boundary between them.
+            "Attempts to engage\u{301} her, then to engage him, were noted.",
+            long.as_str(),
         ];
         let sources = [
             r"\bengage\b",
@@ -566,6 +673,10 @@ mod tests {
             r"engage\b",
             r"\b(?:zo|engage)\w*",
             r"\bé\w*",
+            // No literal to start at: searched over the whole paragraph.
+            r"(?-u:\w)+age\b",
+            r"\bthe\s+(?-u:\w)+",
+            r"\b(?-u:\w)*ngag(?-u:\w)*\b",
         ];
         for source in sources {
             let set = rules(&format!("[[rule]]\nid = \"e\"\nany = ['{source}']\n"));
@@ -585,12 +696,78 @@ mod tests {
     }
 
     #[test]
+    fn conditions_over_a_section_read_boundaries_beside_other_letters_exactly() {
+        // `engageé` holds no word `engage` (é is a letter), so nothing in the
+        // section rules the hit out; `engage é` does.
+        let set = rules(
+            "[[rule]]\nid = \"s\"\nscope = \"section\"\nany = ['\\bneglect\\b']\nnone = ['\\bengage\\b']\n",
+        );
+        let ruled_out = |other: &str| hits_in(&set, &["Zoë's neglect was seen.", other]).is_empty();
+        assert!(!ruled_out("Zoë would not engageé."));
+        assert!(!ruled_out("Zoë would not engage\u{301}."));
+        assert!(ruled_out("Zoë would not engage é."));
+        assert!(ruled_out("Nobody would engage."));
+    }
+
+    #[test]
+    fn shortcuts_beside_other_letters_agree_with_the_exact_search() {
+        // Rules of every scope with conditions, over paragraphs where the
+        // two readings of `\b` disagree: the hits are those of every pattern
+        // searched in its form as written.
+        let set = rules(concat!(
+            "[[rule]]\nid = \"a\"\nany = ['(?-u:\\w)+age(?:d|s)?\\b']\nnone = ['\\bnot\\b']\n",
+            "[[rule]]\nid = \"b\"\nscope = \"paragraph\"\nany = ['\\bthe\\s+worker']\nall = ['\\bengag(?-u:\\w)*\\b']\n",
+            "[[rule]]\nid = \"c\"\nscope = \"document\"\nany = ['\\bneglect']\nall = ['\\bcafe\\b']\n",
+        ));
+        let texts = [
+            "The worker tried to engage Zoë. She was not engaged.",
+            "The worker engageé; the worker engagé; the worker engage\u{301}.",
+            "Neglect of Zoë; neglectful; a café, a cafe\u{301}, a cafeé.",
+            "Zoë managed; Zoë did not manage; ZOË ENGAGES. Ñeglect.",
+            "At the cafe the worker saw neglect.",
+        ];
+        let paras: Vec<Para> = texts.iter().map(|t| para(t)).collect();
+        for n in 1..=paras.len() {
+            let (paras, spans) = (&paras[..n], section_spans(&[(1, 0)], n));
+            let found = find_hits(&set, paras, &spans);
+            assert_eq!(
+                found,
+                find_hits_unfiltered(&set, paras, &spans),
+                "first {n} paragraphs"
+            );
+        }
+        // Read by hand: `engageé`, `engagé` and `engage` with a combining
+        // accent hold no word `engag…`, and no `cafe` stands alone before
+        // the last paragraph.
+        let found: Vec<(String, String)> = hits_in(&set, &texts)
+            .into_iter()
+            .map(|(rule, text)| (rule, text.to_lowercase()))
+            .collect();
+        let want = [
+            ("b", "the worker"),
+            ("a", "engage"),
+            ("c", "neglect"),
+            ("c", "neglect"),
+            ("c", "neglect"),
+        ];
+        assert_eq!(found, want.map(|(r, t)| (r.to_owned(), t.to_owned())));
+    }
+
+    #[test]
     fn a_letter_that_folds_to_ascii_is_not_missed() {
         // `(?i)k` matches the Kelvin sign, which the literal scan cannot see.
         let set = rules("[[rule]]\nid = \"k\"\nany = ['\\bkin\\b']\n");
         assert_eq!(hits_in(&set, &["Her \u{212A}IN were told."]).len(), 1);
         let set = rules("[[rule]]\nid = \"c\"\nany = ['\\bcafé\\b']\n");
         assert_eq!(hits_in(&set, &["Seen at the CAFÉ."]).len(), 1);
+        // Nor in a condition over a section.
+        let set = rules(
+            "[[rule]]\nid = \"s\"\nscope = \"section\"\nany = ['\\bZoë\\b']\nall = ['\\bkin\\b']\n",
+        );
+        assert_eq!(
+            hits_in(&set, &["Zoë was seen.", "Her \u{212A}IN were told."]).len(),
+            1
+        );
     }
 
     #[test]
