@@ -10,7 +10,9 @@
 # SIZE (main corpus, 100MB), BIG (linearity check, 400MB), HUGE (memory
 # check, 1GB; empty to skip), PY_SIZE (corpus for the Python baseline, 10MB;
 # its time is scaled linearly to SIZE, since it makes one pass per pattern
-# and document; also timed against a copy with non-ASCII letters), RUNS (timed runs per command, 3), ONLY=memory (measure peak
+# and document; a copy with non-ASCII letters is timed too, and such a
+# copy of the main corpus is measured for memory), RUNS (timed runs per
+# command, 3), ONLY=memory (measure peak
 # memory only, writing benches/runs/DATE-memory.md: memory is not disturbed
 # by other work on the machine, so it can be measured when timing cannot).
 # hyperfine is used when installed (the fastest of RUNS runs after one
@@ -79,12 +81,29 @@ bytes() { du -sb --exclude=.complete "$1" | cut -f1; }
 MAIN_BYTES=$(bytes "$MAIN")
 DOCS=$(find "$MAIN" -name '*.txt' | wc -l)
 
+# accented DIR -> a copy of DIR with a name spelt with a diaeresis after
+# every full stop: non-ASCII letters in almost every paragraph, as in
+# reviews that name a Zoë or a José, where Unicode word boundaries matter.
+accented() {
+  local dir="$1-accented"
+  if [ ! -f "$dir/.complete" ]; then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    for f in "$1"/*.txt; do
+      sed 's/\. /. Zoë /g' "$f" > "$dir/$(basename "$f")"
+    done
+    touch "$dir/.complete"
+  fi
+  echo "$dir"
+}
+
 mb() { python3 -c "import sys; print('%.0f' % (int(sys.argv[1]) / 1e6))" "$1"; }
 
 memory() {
   echo "memory..." >&2
   MEM_MAIN=$(peak_mib "$REVLENS" analyse "$MAIN" --format json)
   MEM_THEMES=$(peak_mib "$REVLENS" themes "$MAIN" --format csv)
+  MEM_ACCENTED=$(peak_mib "$REVLENS" analyse "$(accented "$MAIN")" --format json)
   if [ -n "$HUGE" ]; then
     HUGE_DIR=$(corpus "$HUGE")
     HUGE_BYTES=$(bytes "$HUGE_DIR")
@@ -105,7 +124,7 @@ header() {
 memory_line() {
   local huge="not measured (HUGE empty)"
   [ -n "$HUGE" ] && huge="analyse $MEM_HUGE MiB at $(mb "$HUGE_BYTES") MB ($HUGE_DOCS documents)"
-  echo "- peak memory: themes $MEM_THEMES MiB and analyse $MEM_MAIN MiB at $(mb "$MAIN_BYTES") MB ($DOCS documents); $huge."
+  echo "- peak memory: themes $MEM_THEMES MiB and analyse $MEM_MAIN MiB at $(mb "$MAIN_BYTES") MB ($DOCS documents); $huge; analyse $MEM_ACCENTED MiB on the $(mb "$MAIN_BYTES") MB corpus with \`Zoë\` after every full stop."
 }
 
 # result_file NAME: benches/runs/NAME.md, or NAME-2.md, NAME-3.md, ... if
@@ -142,18 +161,7 @@ echo "python baseline on $PY..." >&2
 PY_RUN=$(RUNS=1 seconds python3 benches/baseline.py "$PATTERNS" "$PY")
 PY_SCALED=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) * int(sys.argv[2]) / int(sys.argv[3])))" "$PY_RUN" "$MAIN_BYTES" "$PY_BYTES")
 
-# The Python corpus again with a name spelt with a diaeresis after every
-# full stop: non-ASCII letters in almost every paragraph, as in reviews that
-# name a Zoë or a José, where Unicode word boundaries matter.
-ACCENTED="$WORK/corpus-$PY_SIZE-accented"
-if [ ! -f "$ACCENTED/.complete" ]; then
-  rm -rf "$ACCENTED"
-  mkdir -p "$ACCENTED"
-  for f in "$PY"/*.txt; do
-    sed 's/\. /. Zoë /g' "$f" > "$ACCENTED/$(basename "$f")"
-  done
-  touch "$ACCENTED/.complete"
-fi
+ACCENTED=$(accented "$PY")
 echo "non-ASCII letters on $ACCENTED..." >&2
 THEMES_PLAIN=$(seconds "$REVLENS" themes "$PY" --format csv)
 THEMES_ACCENTED=$(seconds "$REVLENS" themes "$ACCENTED" --format csv)

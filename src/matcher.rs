@@ -258,7 +258,6 @@ fn matches(
     out: &mut Vec<Range<usize>>,
 ) {
     out.clear();
-    let re = pattern.regex(ascii_words);
     // On other text the form as written leaves the fast engines at the
     // first non-ASCII letter: the fast form finds the places to try it, and
     // decides alone where no such letter touches its match.
@@ -276,7 +275,7 @@ fn matches(
                     let fast = pattern.fast().search(&input);
                     fast.and_then(|f| covered_match_at(pattern, text, f))
                 } else {
-                    re.search(&input)
+                    pattern.regex(ascii_words).search(&input)
                 };
                 if let Some(m) = found.filter(|m| !m.is_empty()) {
                     out.push(m.range());
@@ -296,7 +295,9 @@ fn matches(
             }
         }
         None => out.extend(
-            re.find_iter(text)
+            pattern
+                .regex(ascii_words)
+                .find_iter(text)
                 .filter(|m| !m.is_empty())
                 .map(|m| m.range()),
         ),
