@@ -656,6 +656,57 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_review_text_glued_to_other_letters_lose_and_gain_no_hit() {
+        // Runs of a sample review's words, with letters of other scripts,
+        // combining accents and letters that fold to ASCII glued to words
+        // or standing alone, at places drawn by a fixed generator: the
+        // built-in rules find what they find with every pattern searched as
+        // written.
+        let set = RuleSet::load(&Default::default()).unwrap();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus/000_9a06eec279647b8d.txt"
+        );
+        let review = std::fs::read_to_string(path).unwrap();
+        let words: Vec<&str> = review.split_whitespace().collect();
+        let others = ["Zoë", "é", "\u{301}", "ß", "naïve", "Ünd", "١٢", "É"];
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let mut draw = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut texts = Vec::new();
+        for _ in 0..150 {
+            let start = draw(words.len() - 60);
+            // One paragraph in five spells some `k` and `s` with the Kelvin
+            // sign and the long s, which `(?i)k` and `(?i)s` match.
+            let folding = draw(5) == 0;
+            let mut text = String::new();
+            for word in &words[start..start + 60] {
+                let other = others[draw(others.len())];
+                match draw(8) {
+                    0 => text.push_str(&format!("{other}{word} ")),
+                    1 => text.push_str(&format!("{word}{other} ")),
+                    2 => text.push_str(&format!("{word} {other} ")),
+                    3 if folding => {
+                        let word = word.replacen('k', "\u{212A}", 1).replacen('s', "ſ", 1);
+                        text.push_str(&format!("{word} "));
+                    }
+                    _ => text.push_str(&format!("{word} ")),
+                }
+            }
+            texts.push(text);
+        }
+        let paras: Vec<Para> = texts.iter().map(|t| para(t)).collect();
+        let spans = section_spans(&[(1, 0), (1, 50), (2, 80)], paras.len());
+        let filtered = find_hits(&set, &paras, &spans);
+        assert!(filtered.len() > 100, "{} hits", filtered.len());
+        assert_eq!(filtered, find_hits_unfiltered(&set, &paras, &spans));
+    }
+
+    #[test]
     fn the_fast_form_first_never_changes_a_match() {
         // Boundaries beside letters of other scripts, where the ASCII and the
         // Unicode `\b` disagree: every match is the one the pattern as written
