@@ -607,17 +607,22 @@ mod tests {
         search_candidates(rules, paras, sections, &candidates)
     }
 
+    /// The text of one of the sample reviews.
+    fn sample_review() -> String {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus/000_9a06eec279647b8d.txt"
+        );
+        std::fs::read_to_string(path).unwrap()
+    }
+
     #[test]
     fn text_with_other_letters_is_filtered_and_loses_no_hit() {
         // A sample review with a name spelt with a diaeresis in every
         // paragraph and other accented words here and there: the built-in
         // rules find what they find when nothing is filtered.
         let set = RuleSet::load(&Default::default()).unwrap();
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/corpus/000_9a06eec279647b8d.txt"
-        );
-        let text = std::fs::read_to_string(path).unwrap();
+        let text = sample_review();
         let accented = text
             .replace(". ", ". Zoë's ")
             .replace("neglect", "négléct")
@@ -663,11 +668,7 @@ mod tests {
         // built-in rules find what they find with every pattern searched as
         // written.
         let set = RuleSet::load(&Default::default()).unwrap();
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/corpus/000_9a06eec279647b8d.txt"
-        );
-        let review = std::fs::read_to_string(path).unwrap();
+        let review = sample_review();
         let words: Vec<&str> = review.split_whitespace().collect();
         let others = ["Zoë", "é", "\u{301}", "ß", "naïve", "Ünd", "١٢", "É"];
         let mut state = 0x2545_F491_4F6C_DD1D_u64;
