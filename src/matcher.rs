@@ -85,8 +85,8 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
 #[derive(Debug, Default)]
 pub struct Candidates {
     scan: Scan,
-    /// Paragraphs with candidates: index, whether its letters and digits
-    /// are all ASCII, and its part of `scan`.
+    /// Paragraphs with candidates: index, whether it has no non-ASCII word
+    /// character, and its part of `scan`.
     paragraphs: Vec<(usize, bool, compile::Scanned)>,
     /// Search every pattern in its form as written wherever a paragraph has
     /// other letters, the fast form never deciding: what tests hold the
@@ -345,7 +345,7 @@ fn next_covered_match(
 /// The match, starting where `found` starts, of a pattern the fast form
 /// covers, given `found`, the fast form's (leftmost-first) match there. The
 /// two forms differ only in `\b`, which they read differently only beside
-/// a non-ASCII letter or digit. Where none touches `found`, every boundary
+/// a non-ASCII word character. Where none touches `found`, every boundary
 /// on its way reads the same in both, so it is a match of the form as
 /// written too; and no match of the form as written that the fast form
 /// would have preferred can exist, since each is a match of the fast form:
