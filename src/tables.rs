@@ -126,9 +126,17 @@ pub struct Accumulator {
 
 #[derive(Debug)]
 struct Row {
-    path: String,
-    /// (theme index, hits), themes with hits only.
-    hits: Vec<(usize, usize)>,
+    path: Box<str>,
+    /// (theme index, hits), themes with hits only; 32 bits each, as one
+    /// row is held for every document of the run (a document would need
+    /// gigabytes of text to reach 2³² hits).
+    hits: Vec<(u32, u32)>,
+}
+
+/// A count or index as the 32 bits a [`Row`] keeps (saturating, though no
+/// document comes near).
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Accumulator {
@@ -160,7 +168,7 @@ impl Accumulator {
         let mut hits = Vec::with_capacity(d.themes.len());
         for t in d.themes.iter().filter(|t| t.hits > 0) {
             let i = self.theme_index(&t.id);
-            hits.push((i, t.hits));
+            hits.push((narrow(i), narrow(t.hits)));
             for (k, n) in &t.by_section_kind {
                 *self.kind_totals.entry((i, *k)).or_default() += n;
             }
@@ -168,7 +176,7 @@ impl Accumulator {
         let year = self.years.entry(d.metadata.year).or_default();
         year.0 += 1;
         for &(i, _) in &hits {
-            *year.1.entry(i).or_default() += 1;
+            *year.1.entry(i as usize).or_default() += 1;
         }
         let mut seen_here: Vec<&Option<String>> = Vec::new();
         for r in &d.recommendations {
@@ -181,7 +189,7 @@ impl Accumulator {
         }
         hits.shrink_to_fit();
         self.rows.push(Row {
-            path: d.path.clone(),
+            path: d.path.as_str().into(),
             hits,
         });
     }
@@ -209,13 +217,14 @@ impl Accumulator {
         for (r, row) in self.rows.into_iter().enumerate() {
             let mut cells = vec![0; theme_ids.len()];
             for &(t, h) in &row.hits {
+                let (t, h) = (t as usize, h as usize);
                 let c = column[t];
                 cells[c] = h;
                 docs_with[c].push(r);
                 hit_totals[c] += h;
             }
             matrix_rows.push(MatrixRow {
-                path: row.path,
+                path: row.path.into(),
                 hits: cells,
             });
         }
