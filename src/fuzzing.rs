@@ -3,8 +3,9 @@
 //! Owns the functions the libFuzzer targets in `fuzz/` call (and that
 //! `cargo test` replays on saved crash inputs): the decoder, the layout and
 //! section splitter, the sentence splitter, the record extractor, the rule
-//! loader and the whole pipeline. Each must never panic, and each checks what
-//! later stages rely on: positions inside the text, sentences in order on
+//! loader, the matcher (against its exact reference) and the whole
+//! pipeline. Each must never panic, and each checks what later stages rely
+//! on: positions inside the text, sentences in order on
 //! character boundaries, sections and records pointing at real paragraphs and
 //! lines. A broken invariant panics, which the fuzzer reports as a crash.
 
@@ -212,6 +213,44 @@ pub fn pipeline(data: &[u8]) {
     }
 }
 
+/// The matcher's short cuts (the literal scan, anchored searches, the fast
+/// form of each pattern deciding where no non-ASCII word character touches
+/// its match) against every built-in pattern searched whole, as written:
+/// each line of the input is a paragraph, in sections of a few lines at two
+/// levels, some of them recommendations (which some rules leave out). The
+/// hits must be the same.
+pub fn matcher(data: &[u8]) {
+    use crate::matcher::{Para, find_hits, find_hits_exact, section_spans};
+    use crate::sections::SectionKind;
+    let text = String::from_utf8_lossy(data);
+    let lines: Vec<&str> = text.lines().collect();
+    let sections: Vec<(u8, usize)> = (0..lines.len())
+        .step_by(3)
+        .map(|start| (if start % 2 == 0 { 1 } else { 2 }, start))
+        .collect();
+    let paras: Vec<Para> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| Para {
+            text: line,
+            kind: if i % 4 == 3 {
+                SectionKind::Recommendations
+            } else {
+                SectionKind::Analysis
+            },
+            section: i / 3,
+            eligible: true,
+        })
+        .collect();
+    let spans = section_spans(&sections, paras.len());
+    let rules = &BUILTIN;
+    assert_eq!(
+        find_hits(rules, &paras, &spans),
+        find_hits_exact(rules, &paras, &spans),
+        "the short cuts changed the hits"
+    );
+}
+
 /// A fuzz target: takes any bytes, panics only when an invariant breaks.
 pub type Target = fn(&[u8]);
 
@@ -223,4 +262,5 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("extractor", extractor),
     ("rule_loader", rule_loader),
     ("pipeline", pipeline),
+    ("matcher", matcher),
 ];

@@ -76,6 +76,33 @@ pub fn find_hits(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Ve
     search_candidates(rules, paras, sections, &candidates)
 }
 
+/// [`find_hits`] with no short cut: every pattern searched whole in every
+/// paragraph, in its form as written wherever the paragraph has non-ASCII
+/// word characters. The reference that tests and the `matcher` fuzz target
+/// hold the literal scan and the fast form to.
+pub(crate) fn find_hits_exact(
+    rules: &RuleSet,
+    paras: &[Para],
+    sections: &SectionSpans,
+) -> Vec<Hit> {
+    let mut scan = compile::Scan::default();
+    let paragraphs = paras
+        .iter()
+        .enumerate()
+        .filter(|(_, para)| para.eligible && !para.text.is_empty())
+        .map(|(pi, para)| {
+            let scanned = rules.prefilter.scan_nothing_filtered(&mut scan);
+            (pi, !has_non_ascii_word_char(para.text), scanned)
+        })
+        .collect();
+    let candidates = Candidates {
+        scan,
+        paragraphs,
+        exact_everywhere: true,
+    };
+    search_candidates(rules, paras, sections, &candidates)
+}
+
 /// The patterns that may match in each paragraph of a document, and where:
 /// what the literal scan found, the first half of [`find_hits`]. Every
 /// paragraph is scanned before any pattern is searched (and the analysis
@@ -586,27 +613,6 @@ mod tests {
         );
     }
 
-    /// [`find_hits`] with every pattern searched whole in every paragraph,
-    /// in its form as written wherever the paragraph has other letters.
-    fn find_hits_unfiltered(rules: &RuleSet, paras: &[Para], sections: &SectionSpans) -> Vec<Hit> {
-        let mut scan = compile::Scan::default();
-        let paragraphs = paras
-            .iter()
-            .enumerate()
-            .filter(|(_, para)| para.eligible && !para.text.is_empty())
-            .map(|(pi, para)| {
-                let scanned = rules.prefilter.scan_nothing_filtered(&mut scan);
-                (pi, !has_non_ascii_word_char(para.text), scanned)
-            })
-            .collect();
-        let candidates = Candidates {
-            scan,
-            paragraphs,
-            exact_everywhere: true,
-        };
-        search_candidates(rules, paras, sections, &candidates)
-    }
-
     /// The text of one of the sample reviews.
     fn sample_review() -> String {
         let path = concat!(
@@ -657,7 +663,7 @@ mod tests {
         let spans = section_spans(&[(1, 0)], paras.len());
         let filtered = find_hits(&set, &paras, &spans);
         assert!(filtered.len() > 20, "{} hits", filtered.len());
-        assert_eq!(filtered, find_hits_unfiltered(&set, &paras, &spans));
+        assert_eq!(filtered, find_hits_exact(&set, &paras, &spans));
     }
 
     #[test]
@@ -704,7 +710,7 @@ mod tests {
         let spans = section_spans(&[(1, 0), (1, 50), (2, 80)], paras.len());
         let filtered = find_hits(&set, &paras, &spans);
         assert!(filtered.len() > 100, "{} hits", filtered.len());
-        assert_eq!(filtered, find_hits_unfiltered(&set, &paras, &spans));
+        assert_eq!(filtered, find_hits_exact(&set, &paras, &spans));
     }
 
     #[test]
@@ -785,7 +791,7 @@ mod tests {
             let found = find_hits(&set, paras, &spans);
             assert_eq!(
                 found,
-                find_hits_unfiltered(&set, paras, &spans),
+                find_hits_exact(&set, paras, &spans),
                 "first {n} paragraphs"
             );
         }
