@@ -73,8 +73,9 @@ impl Pattern {
 }
 
 impl Pattern {
-    /// The fast form, on text of any kind: for ruling matches out where
-    /// [`Pattern::fast_form_covers`] holds.
+    /// The fast form, on text of any kind: where [`Pattern::fast_form_covers`]
+    /// holds, it finds where matches can start, and its match is the answer
+    /// wherever no non-ASCII word character touches it.
     pub fn fast(&self) -> &meta::Regex {
         &self.fast
     }
@@ -735,7 +736,7 @@ impl Prefilter {
 
     /// The patterns that may match in `text` (ascending index into
     /// `owners`) and where to search each. `ascii_words` says the text has
-    /// no non-ASCII letter or digit.
+    /// no non-ASCII word character.
     pub fn scan(&self, text: &str, ascii_words: bool) -> Vec<(usize, Search)> {
         let mut scan = Scan::default();
         self.scan_into(text, ascii_words, &mut scan);
@@ -788,8 +789,8 @@ impl Prefilter {
         scan.last.clone()
     }
 
-    /// The literal scan of a paragraph; `ascii_words` says its letters and
-    /// digits are all ASCII.
+    /// The literal scan of a paragraph; `ascii_words` says it has no
+    /// non-ASCII word character.
     fn add_candidates(&self, text: &str, ascii_words: bool, scan: &mut Scan) {
         scan.found.resize(self.need.len(), 0);
         scan.touched.clear();
