@@ -183,6 +183,13 @@ fn edge_is_ascii_word(hir: &Hir, edge: Edge) -> bool {
     }
 }
 
+/// Whether every non-empty match of `hir` starts with an ASCII letter,
+/// digit or `_`.
+#[cfg(test)]
+pub(crate) fn starts_with_ascii_word(hir: &Hir) -> bool {
+    edge_is_ascii_word(hir, Edge::Start)
+}
+
 fn build_meta(
     source: &str,
     case_sensitive: bool,
