@@ -856,8 +856,9 @@ mod tests {
             .filter(|m| only_modifiers(&text[..m.start]))
     }
 
-    /// The opening 200 characters of `text` from each of its sentence and
-    /// clause starts, as `subject` looks at them.
+    /// The opening 200 characters of `text` from each place after a space,
+    /// bracket, slash or quotation mark, as `subject` would look at them
+    /// had the text started there.
     fn windows(text: &str) -> Vec<&str> {
         let mut starts = vec![0];
         starts.extend(
@@ -879,8 +880,8 @@ mod tests {
     fn the_opening_mention_is_the_first_mention_when_it_opens_the_text() {
         // Phrases built to sit on each edge: names after modifiers and
         // capitalised words, after a bracket or slash inside a word, after
-        // a word that rules them out, acronyms, ties between terms, other
-        // letters, and none at all.
+        // a word that rules them out, acronyms, other letters, and none at
+        // all.
         let phrases = [
             "The police should review their policy.",
             "All relevant agencies should ensure that staff are trained.",
