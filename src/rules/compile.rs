@@ -14,7 +14,7 @@
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, BuildError, MatchKind};
 use regex_automata::meta;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, Hir, HirKind};
@@ -405,7 +405,7 @@ impl Rule {
 /// long `ſ` to `s`) runs every pattern.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
-    literals: Option<AhoCorasick>,
+    literals: Option<aho_corasick::dfa::DFA>,
     /// For each distinct literal of the automaton, the range of `targets`
     /// it stands for.
     literal_targets: Vec<Range<usize>>,
@@ -465,6 +465,86 @@ fn add_targets<'a>(
     bits
 }
 
+/// The automaton of the prefilter's literals, ASCII case-insensitive, for
+/// [`each_literal`]: a DFA, bigger than the automaton's other forms but the
+/// fastest to search with.
+fn literal_automaton(literals: &[Vec<u8>]) -> Result<aho_corasick::dfa::DFA, BuildError> {
+    aho_corasick::dfa::DFA::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .start_kind(aho_corasick::StartKind::Unanchored)
+        .prefilter(false)
+        .build(literals)
+}
+
+/// Calls `found(literal, start)` for every occurrence of every literal of
+/// `dfa` in `haystack`, overlapping ones included: the matches
+/// `find_overlapping_iter` reports, though not in the same order. The DFA
+/// is stepped in a loop of its own, over the two halves of the text at
+/// once: each step waits on a load from a transition table bigger than the
+/// processor's fastest caches, and two independent walks wait together.
+fn each_literal(
+    dfa: &aho_corasick::dfa::DFA,
+    haystack: &[u8],
+    mut found: impl FnMut(usize, usize),
+) {
+    use aho_corasick::automaton::Automaton;
+    let unanchored = aho_corasick::Anchored::No;
+    let Ok(start) = dfa.start_state(unanchored) else {
+        return;
+    };
+    let mut report = |state, end: usize| {
+        for k in 0..dfa.match_len(state) {
+            let literal = dfa.match_pattern(state, k);
+            found(literal.as_usize(), end - dfa.pattern_len(literal));
+        }
+    };
+    if dfa.is_match(start) {
+        report(start, 0);
+    }
+    // The automaton's state depends only on the last `max_pattern_len`
+    // bytes read: the second walk, started that far before the middle, is
+    // in step with the first by the middle, and reports only what ends
+    // after it.
+    let longest = dfa.max_pattern_len();
+    let middle = haystack.len() / 2;
+    let (first, second_from) = if middle > 2 * longest {
+        (&haystack[..middle], middle - longest)
+    } else {
+        (haystack, haystack.len())
+    };
+    let second = &haystack[second_from..];
+    let (mut a, mut b) = (start, start);
+    // With no prefilter, a special state is a match or the dead state
+    // (which an unanchored search for every occurrence never reaches, and
+    // which matches nothing).
+    for (i, (&x, &y)) in first.iter().zip(second).enumerate() {
+        a = dfa.next_state(unanchored, a, x);
+        b = dfa.next_state(unanchored, b, y);
+        if dfa.is_special(a) && dfa.is_match(a) {
+            report(a, i + 1);
+        }
+        let end = second_from + i + 1;
+        if dfa.is_special(b) && dfa.is_match(b) && end > middle {
+            report(b, end);
+        }
+    }
+    let together = first.len().min(second.len());
+    for (i, &x) in first.iter().enumerate().skip(together) {
+        a = dfa.next_state(unanchored, a, x);
+        if dfa.is_special(a) && dfa.is_match(a) {
+            report(a, i + 1);
+        }
+    }
+    for (i, &y) in second.iter().enumerate().skip(together) {
+        b = dfa.next_state(unanchored, b, y);
+        let end = second_from + i + 1;
+        if dfa.is_special(b) && dfa.is_match(b) && end > middle {
+            report(b, end);
+        }
+    }
+}
+
 /// Where a pattern must be searched in a paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Search {
@@ -484,7 +564,7 @@ pub struct Scan {
     found: Vec<u32>,
     /// Patterns with a bit set.
     touched: Vec<usize>,
-    /// Every literal found: (literal, start).
+    /// Every literal found: (literal, start), in no particular order.
     literal_hits: Vec<(usize, usize)>,
     /// (pattern, start) for the anchored candidates.
     starts: Vec<(usize, usize)>,
@@ -695,15 +775,7 @@ impl Prefilter {
         let literals = if literals.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    // A DFA: bigger, but the fastest to search with.
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&literals)
-                    .map_err(|e| e.to_string())?,
-            )
+            Some(literal_automaton(&literals).map_err(|e| e.to_string())?)
         };
         let unicode_literals = (0..has_unicode_literal.len())
             .filter(|&i| has_unicode_literal[i])
@@ -802,10 +874,9 @@ impl Prefilter {
         scan.found.resize(self.need.len(), 0);
         scan.touched.clear();
         scan.literal_hits.clear();
-        if let Some(ac) = &self.literals {
-            for m in ac.find_overlapping_iter(text) {
-                let literal = m.pattern().as_usize();
-                scan.literal_hits.push((literal, m.start()));
+        if let Some(dfa) = &self.literals {
+            each_literal(dfa, text.as_bytes(), |literal, start| {
+                scan.literal_hits.push((literal, start));
                 for t in &self.targets[self.literal_targets[literal].clone()] {
                     let f = &mut scan.found[t.pattern];
                     if *f == 0 {
@@ -813,7 +884,7 @@ impl Prefilter {
                     }
                     *f |= t.bit;
                 }
-            }
+            });
         }
         // Among other letters, a literal with a non-ASCII letter may be
         // there in another case: taken as present, and not anchored on.
@@ -1219,6 +1290,50 @@ mod tests {
             priority: 0,
             min_matches: 1,
         }
+    }
+
+    #[test]
+    fn each_literal_finds_every_overlapping_occurrence() {
+        // Literals that nest and share prefixes and suffixes, in texts of
+        // every length from empty to well past the one where the scan
+        // walks the two halves at once (twice the longest literal, here 8).
+        let literals = [
+            "no", "not", "nothing", "thing", "in", "ing", "NRM", "referral", "ral", "a",
+        ]
+        .map(|l| l.as_bytes().to_vec());
+        let dfa = literal_automaton(&literals).unwrap();
+        let reference = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .unwrap();
+        let pieces = [
+            "nothing ", "NOT ", "referral", "x", " ", "nrm,", "Thing", "n", "o",
+        ];
+        let mut seed = 7u64;
+        let mut split = 0;
+        for len in 0..240 {
+            let mut text = String::new();
+            while text.len() < len {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let mut found = Vec::new();
+            each_literal(&dfa, text.as_bytes(), |literal, start| {
+                found.push((literal, start))
+            });
+            let mut expected: Vec<(usize, usize)> = reference
+                .find_overlapping_iter(&text)
+                .map(|m| (m.pattern().as_usize(), m.start()))
+                .collect();
+            found.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "{text:?}");
+            split += usize::from(text.len() / 2 > 16);
+        }
+        assert!(split > 200);
     }
 
     #[test]
