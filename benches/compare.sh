@@ -2,7 +2,9 @@
 # Times revlens against ripgrep (the same patterns: the union of the built-in
 # rules' `any` patterns) and against a Python baseline, on corpora generated
 # from the sample reviews, and writes the figures to benches/runs/DATE.md
-# (DATE-2.md, ... for later runs the same day).
+# (DATE-2.md, ... for later runs the same day). It also times revlens with
+# one rule that never matches, to tell what the rules cost from what reading
+# and laying out the documents costs.
 #
 #   bash benches/compare.sh
 #
@@ -157,6 +159,19 @@ THEMES_J1=$(seconds "$REVLENS" themes "$MAIN" --format csv --jobs 1)
 THEMES_J2=$(seconds "$REVLENS" themes "$MAIN" --format csv --jobs 2)
 ANALYSE=$(seconds "$REVLENS" analyse "$MAIN" --format json)
 ANALYSE_NOEV=$(seconds "$REVLENS" analyse "$MAIN" --format json --max-evidence 0)
+# The same commands with one rule that never matches in place of the
+# built-in ones: what reading, layout, sections and records cost before
+# any theme is looked for, the part of each ratio the rules do not add.
+BARE_RULES="$WORK/bare-rules"
+mkdir -p "$BARE_RULES"
+cat > "$BARE_RULES/never.toml" <<'EOF'
+[[rule]]
+id = "never"
+theme = "never"
+any = ['\bzqxjkv\b']
+EOF
+THEMES_BARE=$(seconds "$REVLENS" themes "$MAIN" --format csv --no-default-rules --rules "$BARE_RULES")
+ANALYSE_BARE=$(seconds "$REVLENS" analyse "$MAIN" --format json --no-default-rules --rules "$BARE_RULES")
 echo "python baseline on $PY..." >&2
 PY_RUN=$(RUNS=1 seconds python3 benches/baseline.py "$PATTERNS" "$PY")
 PY_SCALED=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) * int(sys.argv[2]) / int(sys.argv[3])))" "$PY_RUN" "$MAIN_BYTES" "$PY_BYTES")
@@ -186,6 +201,8 @@ OUT=$(result_file "$(date +%Y-%m-%d)")
   echo "| \`revlens themes --format csv\` | $THEMES | $(ratio "$THEMES" "$RG") |"
   echo "| \`revlens analyse --format json\` | $ANALYSE | $(ratio "$ANALYSE" "$RG") |"
   echo "| \`revlens analyse --format json --max-evidence 0\` | $ANALYSE_NOEV | $(ratio "$ANALYSE_NOEV" "$RG") |"
+  echo "| \`revlens themes\`, one rule that never matches | $THEMES_BARE | $(ratio "$THEMES_BARE" "$RG") |"
+  echo "| \`revlens analyse\`, one rule that never matches | $ANALYSE_BARE | $(ratio "$ANALYSE_BARE" "$RG") |"
   echo "| Python \`re\`, one pass per pattern (measured on $(mb "$PY_BYTES") MB: $PY_RUN s, scaled) | $PY_SCALED | $(ratio "$PY_SCALED" "$RG") |"
   echo
   echo "- analyse is $(ratio "$PY_SCALED" "$ANALYSE")× faster than the Python baseline."
