@@ -467,14 +467,19 @@ fn add_targets<'a>(
 
 /// The automaton of the prefilter's literals, ASCII case-insensitive, for
 /// [`each_literal`]: a DFA, bigger than the automaton's other forms but the
-/// fastest to search with.
+/// fastest to search with. A few literals (a small rule set of one's own)
+/// also get a vector search for where one may start.
 fn literal_automaton(literals: &[Vec<u8>]) -> Result<aho_corasick::dfa::DFA, BuildError> {
-    aho_corasick::dfa::DFA::builder()
+    literal_automaton_builder().build(literals)
+}
+
+fn literal_automaton_builder() -> aho_corasick::dfa::Builder {
+    let mut builder = aho_corasick::dfa::DFA::builder();
+    builder
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        .start_kind(aho_corasick::StartKind::Unanchored)
-        .prefilter(false)
-        .build(literals)
+        .start_kind(aho_corasick::StartKind::Unanchored);
+    builder
 }
 
 /// Calls `found(literal, start)` for every occurrence of every literal of
@@ -493,6 +498,17 @@ fn each_literal(
     let Ok(start) = dfa.start_state(unanchored) else {
         return;
     };
+    if let Some(iter) = dfa.prefilter().and_then(|_| {
+        dfa.try_find_overlapping_iter(aho_corasick::Input::new(haystack))
+            .ok()
+    }) {
+        // Few literals: the crate's search skips from one place a literal
+        // may start to the next, far faster than stepping byte by byte.
+        for m in iter {
+            found(m.pattern().as_usize(), m.start());
+        }
+        return;
+    }
     let mut report = |state, end: usize| {
         for k in 0..dfa.match_len(state) {
             let literal = dfa.match_pattern(state, k);
@@ -515,9 +531,9 @@ fn each_literal(
     };
     let second = &haystack[second_from..];
     let (mut a, mut b) = (start, start);
-    // With no prefilter, a special state is a match or the dead state
-    // (which an unanchored search for every occurrence never reaches, and
-    // which matches nothing).
+    // A special state is a match, or the dead state (which an unanchored
+    // search for every occurrence never reaches, and which matches
+    // nothing), or with a prefilter the start state.
     for (i, (&x, &y)) in first.iter().zip(second).enumerate() {
         a = dfa.next_state(unanchored, a, x);
         b = dfa.next_state(unanchored, b, y);
@@ -1294,46 +1310,59 @@ mod tests {
 
     #[test]
     fn each_literal_finds_every_overlapping_occurrence() {
+        use aho_corasick::automaton::Automaton;
         // Literals that nest and share prefixes and suffixes, in texts of
         // every length from empty to well past the one where the scan
         // walks the two halves at once (twice the longest literal, here 8).
-        let literals = [
+        // Hundreds of literals, as the built-in rules have, get no vector
+        // search for where one may start, and the DFA is stepped; a few
+        // that all start with one letter get one.
+        let stepped = [
             "no", "not", "nothing", "thing", "in", "ing", "NRM", "referral", "ral", "a",
-        ]
-        .map(|l| l.as_bytes().to_vec());
-        let dfa = literal_automaton(&literals).unwrap();
-        let reference = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&literals)
-            .unwrap();
+        ];
+        let skipped = ["n", "nn", "no", "not", "nothing", "nrm"];
         let pieces = [
             "nothing ", "NOT ", "referral", "x", " ", "nrm,", "Thing", "n", "o",
         ];
-        let mut seed = 7u64;
-        let mut split = 0;
-        for len in 0..240 {
-            let mut text = String::new();
-            while text.len() < len {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+        for (literals, skips) in [(&stepped[..], false), (&skipped[..], true)] {
+            let literals: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+            let mut builder = literal_automaton_builder();
+            if !skips {
+                builder.prefilter(false);
             }
-            let mut found = Vec::new();
-            each_literal(&dfa, text.as_bytes(), |literal, start| {
-                found.push((literal, start))
-            });
-            let mut expected: Vec<(usize, usize)> = reference
-                .find_overlapping_iter(&text)
-                .map(|m| (m.pattern().as_usize(), m.start()))
-                .collect();
-            found.sort_unstable();
-            expected.sort_unstable();
-            assert_eq!(found, expected, "{text:?}");
-            split += usize::from(text.len() / 2 > 16);
+            let dfa = builder.build(&literals).unwrap();
+            assert_eq!(dfa.prefilter().is_some(), skips);
+            let reference = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&literals)
+                .unwrap();
+            let mut seed = 7u64;
+            for len in 0..240 {
+                let mut text = String::new();
+                while text.len() < len {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                }
+                let mut found = Vec::new();
+                each_literal(&dfa, text.as_bytes(), |literal, start| {
+                    found.push((literal, start))
+                });
+                let mut expected: Vec<(usize, usize)> = reference
+                    .find_overlapping_iter(&text)
+                    .map(|m| (m.pattern().as_usize(), m.start()))
+                    .collect();
+                found.sort_unstable();
+                expected.sort_unstable();
+                assert_eq!(found, expected, "{text:?}");
+            }
         }
-        assert!(split > 200);
+        // The built-in rules' literals are stepped through.
+        let rules = crate::rules::RuleSet::load(&Default::default()).unwrap();
+        let builtin = rules.prefilter.literals.as_ref().unwrap();
+        assert!(builtin.prefilter().is_none());
     }
 
     #[test]
