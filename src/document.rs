@@ -359,15 +359,23 @@ mod tests {
             "`", "{", "/", ":", "\u{e9}", "\u{2013}", "\u{a0}",
         ];
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        // Advanced for each length too: a length of zero must not leave
+        // every later text empty.
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as usize
+        };
+        let mut words_seen = 0;
         for _ in 0..3000 {
             let mut text = String::new();
-            for _ in 0..(state % 40) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            for _ in 0..next() % 40 {
+                text.push_str(pieces[next() % pieces.len()]);
             }
+            words_seen += reference(&text);
             assert_eq!(word_count(&text), reference(&text), "{text:?}");
         }
+        assert!(words_seen > 3000);
     }
 }
