@@ -91,14 +91,14 @@ impl Paragraph {
     }
 
     pub fn word_count(&self) -> usize {
-        self.text.as_str().split_whitespace().count()
+        crate::text::words_up_to(self.as_str(), usize::MAX)
     }
 
     /// [`Paragraph::word_count`], counting no further than `limit`: enough
     /// to compare with a threshold without reading a long paragraph to its
     /// end.
     pub fn words_up_to(&self, limit: usize) -> usize {
-        self.text.as_str().split_whitespace().take(limit).count()
+        crate::text::words_up_to(self.as_str(), limit)
     }
 }
 
