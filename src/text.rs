@@ -73,6 +73,13 @@ impl LineIndex {
         self.starts[line - 1]
     }
 
+    /// Bytes of 1-based `line` of `text`, without its newline.
+    pub fn line_span(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        start..end
+    }
+
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
@@ -628,6 +635,17 @@ mod tests {
             Position { line: 3, column: 3 }
         );
         assert_eq!(li.line_count(t), 3);
+    }
+
+    #[test]
+    fn line_spans_are_the_lines_without_their_newlines() {
+        for t in ["", "a", "a\n", "\n\n", "ab\r\ncd\n\nef", "“x”\ny"] {
+            let li = LineIndex::new(t);
+            let lines: Vec<&str> = t.split('\n').collect();
+            for (k, line) in lines.iter().enumerate() {
+                assert_eq!(&t[li.line_span(t, k + 1)], *line, "{t:?} line {}", k + 1);
+            }
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@
 //! Labels count wherever they are, except in parts about other reviews'
 //! recommendations or learning (national, previous) and in references.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -30,7 +31,7 @@ use regex::Regex;
 use crate::document::Parsed;
 use crate::layout::{Paragraph, Role};
 use crate::sections::{Section, SectionKind};
-use crate::text::MappedText;
+use crate::text::{LineIndex, MappedText};
 
 use super::Form;
 use super::agency;
@@ -311,7 +312,7 @@ struct Walk<'a> {
     paragraphs: &'a [Paragraph],
     sections: &'a [Section],
     text: &'a str,
-    line_starts: Vec<usize>,
+    lines: &'a LineIndex,
     areas: Vec<Option<Area>>,
     /// Sections whose own paragraphs hold a list or a label.
     structured: Vec<bool>,
@@ -334,13 +335,11 @@ pub(super) fn collect(parsed: &Parsed) -> Vec<Draft> {
             structured[p.section] = true;
         }
     }
-    let mut line_starts = vec![0];
-    line_starts.extend(parsed.doc.text.match_indices('\n').map(|(i, _)| i + 1));
     let mut walk = Walk {
         paragraphs,
         sections,
         text: &parsed.doc.text,
-        line_starts,
+        lines: &parsed.doc.lines,
         areas,
         structured,
         consumed: vec![false; paragraphs.len()],
@@ -825,11 +824,7 @@ impl Walk<'_> {
     /// The normalised cells of a table row's source line.
     fn cells(&self, i: usize) -> Vec<String> {
         let line = self.paragraphs[i].first_line;
-        let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&e| e - 1);
+        let Range { start, end } = self.lines.line_span(self.text, line);
         let mut out = Vec::new();
         let mut at = start;
         for raw in self.text[start..end].split('\t') {
