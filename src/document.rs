@@ -358,21 +358,8 @@ mod tests {
             " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1f", "a", "Z", "7", "-", "(", "'", "@", "[",
             "`", "{", "/", ":", "\u{e9}", "\u{2013}", "\u{a0}",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        // Advanced for each length too: a length of zero must not leave
-        // every later text empty.
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as usize
-        };
         let mut words_seen = 0;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..next() % 40 {
-                text.push_str(pieces[next() % pieces.len()]);
-            }
+        for text in crate::test_texts::texts(&pieces, 0x2545_f491_4f6c_dd1d, 3000, 39) {
             words_seen += reference(&text);
             assert_eq!(word_count(&text), reference(&text), "{text:?}");
         }

@@ -27,5 +27,7 @@ pub mod rules;
 pub mod sections;
 pub mod sentences;
 pub mod tables;
+#[cfg(test)]
+mod test_texts;
 pub mod text;
 pub mod themes;

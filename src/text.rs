@@ -649,21 +649,11 @@ mod tests {
             " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1f", "a", "Z", "7", "-", "\u{e9}",
             "\u{2013}", "\u{a0}", "\u{2003}", "\u{3000}", "\u{85}",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as usize
-        };
+        // All ASCII (counted another way), then any.
+        let ascii = crate::test_texts::texts(&pieces[..11], 0x9e37_79b9_7f4a_7c15, 2000, 29);
+        let any = crate::test_texts::texts(&pieces, 0x2f6b_3c1d_8e5a_4b97, 2000, 29);
         let mut words_seen = 0;
-        for round in 0..4000 {
-            // Every other text all ASCII, which is counted another way.
-            let choices = if round % 2 == 0 { 11 } else { pieces.len() };
-            let mut text = String::new();
-            for _ in 0..next() % 30 {
-                text.push_str(pieces[next() % choices]);
-            }
+        for (round, text) in ascii.chain(any).enumerate() {
             words_seen += text.split_whitespace().count();
             let limit = round % 12;
             let expected = text.split_whitespace().take(limit).count();
@@ -710,19 +700,8 @@ mod tests {
             "z",
             "~",
         ];
-        let mut state = 0x5851_f42d_4c95_7f2d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as usize
-        };
         let mut skipped = 0;
-        for _ in 0..2000 {
-            let mut text = String::new();
-            for _ in 0..next() % 24 {
-                text.push_str(pieces[next() % pieces.len()]);
-            }
+        for text in crate::test_texts::texts(&pieces, 0x5851_f42d_4c95_7f2d, 2000, 23) {
             let bytes = text.as_bytes();
             for i in 0..bytes.len() {
                 for run_start in [0, i / 2, i] {
