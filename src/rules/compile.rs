@@ -473,6 +473,8 @@ fn literal_automaton(literals: &[Vec<u8>]) -> Result<aho_corasick::dfa::DFA, Bui
     literal_automaton_builder().build(literals)
 }
 
+/// The settings of [`literal_automaton`] (tests build it both with and
+/// without the vector search).
 fn literal_automaton_builder() -> aho_corasick::dfa::Builder {
     let mut builder = aho_corasick::dfa::DFA::builder();
     builder
