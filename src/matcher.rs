@@ -112,8 +112,10 @@ pub(crate) fn find_hits_exact(
 #[derive(Debug, Default)]
 pub struct Candidates {
     scan: Scan,
-    /// Paragraphs with candidates: index, whether it has no non-ASCII word
-    /// character, and its part of `scan`.
+    /// Paragraphs scanned, in order: index, whether it has no non-ASCII
+    /// word character, and its part of `scan` (which says whether any
+    /// pattern may match there, and which conditions may, for the
+    /// section- and document-scope conditions).
     paragraphs: Vec<(usize, bool, compile::Scanned)>,
     /// Search every pattern in its form as written wherever a paragraph has
     /// other letters, the fast form never deciding: what tests hold the
@@ -131,10 +133,10 @@ pub fn find_candidates(rules: &RuleSet, paras: &[Para]) -> Candidates {
         .iter()
         .enumerate()
         .filter(|(_, para)| para.eligible && !para.text.is_empty())
-        .filter_map(|(pi, para)| {
+        .map(|(pi, para)| {
             let ascii_words = !has_non_ascii_word_char(para.text);
             let found = rules.prefilter.scan_more(para.text, ascii_words, &mut scan);
-            found.has_candidates().then_some((pi, ascii_words, found))
+            (pi, ascii_words, found)
         })
         .collect();
     // Only the answers are kept while the rest of the batch is scanned.
@@ -168,6 +170,9 @@ pub fn search_candidates(
     let mut found: Vec<Range<usize>> = Vec::new();
     let mut sentence_bounds: Vec<Range<usize>> = Vec::new();
     for &(pi, ascii_words, ref in_para) in &candidates.paragraphs {
+        if !in_para.has_candidates() {
+            continue;
+        }
         let para = &paras[pi];
         let text = para.text;
         let paragraph = (ascii_words, in_para.filtered());
@@ -226,13 +231,8 @@ pub fn search_candidates(
                                     }
                                     _ => 0..paras.len(),
                                 };
-                                let texts: Vec<&str> = paras[range]
-                                    .iter()
-                                    .filter(|p| p.eligible)
-                                    .map(|p| p.text)
-                                    .collect();
                                 let fast_first = !candidates.exact_everywhere;
-                                passes_in(rule, &texts, (false, fast_first), |_| true)
+                                passes_across(rules, ri, paras, range, candidates, fast_first)
                             })
                         }
                     };
@@ -408,6 +408,47 @@ fn char_len_at(text: &str, at: usize) -> usize {
     text[at..].chars().next().map_or(1, char::len_utf8)
 }
 
+/// [`passes_in`] over the eligible paragraphs `range` of a section or
+/// document: a condition is searched for only in the paragraphs where the
+/// scan found its literals (or that it did not scan).
+fn passes_across(
+    rules: &RuleSet,
+    ri: usize,
+    paras: &[Para],
+    range: Range<usize>,
+    candidates: &Candidates,
+    fast_first: bool,
+) -> bool {
+    let rule = &rules.rules[ri];
+    let scanned = &candidates.paragraphs;
+    let from = scanned.partition_point(|&(pi, _, _)| pi < range.start);
+    let found = |k: usize, pattern: &Pattern| {
+        let condition = rules.prefilter.condition(ri, k);
+        let mut next = from;
+        range.clone().any(|pi| {
+            let para = &paras[pi];
+            if !para.eligible {
+                return false;
+            }
+            while scanned.get(next).is_some_and(|&(p, _, _)| p < pi) {
+                next += 1;
+            }
+            let may_match = match scanned.get(next) {
+                Some((p, _, in_para)) if *p == pi => {
+                    rules
+                        .prefilter
+                        .may_match_in(&candidates.scan, in_para, condition)
+                }
+                _ => true,
+            };
+            may_match && is_match(pattern, para.text, (false, fast_first))
+        })
+    };
+    let all = rule.all.len();
+    rule.all.iter().enumerate().all(|(k, p)| found(k, p))
+        && !rule.none.iter().enumerate().any(|(k, p)| found(all + k, p))
+}
+
 /// `all` patterns each match somewhere in the scope and no `none` pattern does.
 /// `may_match(k)` says whether condition `k` (the `all` patterns, then the
 /// `none` ones) can match at all: the prefilter found its literals.
@@ -528,6 +569,40 @@ mod tests {
             hits_in(&set, &["Risk of CCE.", "Nothing else."]),
             [("s".into(), "CCE".into())]
         );
+    }
+
+    #[test]
+    fn wide_conditions_are_found_where_no_pattern_may_match() {
+        // Section and document conditions are looked for only where the
+        // scan found their literals, including paragraphs where no `any`
+        // pattern may match (here every paragraph but the first).
+        let set = rules(
+            "[[rule]]\nid = \"s\"\nscope = \"section\"\nany = ['\\bCCE\\b']\nnone = ['\\bNRM\\b']\n\n[[rule]]\nid = \"d\"\nscope = \"document\"\nany = ['\\bCCE\\b']\nall = ['\\bcounty\\s+lines\\b']\n",
+        );
+        let ids = |texts: &[&str]| -> Vec<String> {
+            hits_in(&set, texts).into_iter().map(|(id, _)| id).collect()
+        };
+        assert_eq!(ids(&["Risk of CCE.", "Nothing else."]), ["s"]);
+        assert_eq!(
+            ids(&["Risk of CCE.", "No NRM was made."]),
+            Vec::<String>::new()
+        );
+        assert_eq!(ids(&["Risk of CCE.", "It was county lines."]), ["s", "d"]);
+        // The literal without the pattern around it: `NRMs` is no `\bNRM\b`.
+        assert_eq!(ids(&["Risk of CCE.", "NRMs; county  lines."]), ["s", "d"]);
+        // Each against every pattern searched whole.
+        for texts in [
+            &["Risk of CCE.", "No NRM was made.", "County lines."][..],
+            &["County lines.", "CCE", "", "nrm"][..],
+        ] {
+            let paras: Vec<Para> = texts.iter().map(|t| para(t)).collect();
+            let spans = section_spans(&[(1, 0)], paras.len());
+            assert_eq!(
+                find_hits(&set, &paras, &spans),
+                find_hits_exact(&set, &paras, &spans),
+                "{texts:?}"
+            );
+        }
     }
 
     #[test]
