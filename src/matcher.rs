@@ -214,12 +214,12 @@ pub fn search_candidates(
                                     UnitId::Sentence { .. } => &text[sentence.clone()],
                                     _ => text,
                                 };
-                                passes_in(rule, &[scope_text], paragraph, |k| {
+                                passes(rule, |k, pattern| {
                                     rules.prefilter.may_match_in(
                                         scan,
                                         in_para,
                                         rules.prefilter.condition(ri, k),
-                                    )
+                                    ) && is_match(pattern, scope_text, paragraph)
                                 })
                             })
                         }
@@ -408,7 +408,7 @@ fn char_len_at(text: &str, at: usize) -> usize {
     text[at..].chars().next().map_or(1, char::len_utf8)
 }
 
-/// [`passes_in`] over the eligible paragraphs `range` of a section or
+/// [`passes`] over the eligible paragraphs `range` of a section or
 /// document: a condition is searched for only in the paragraphs where the
 /// scan found its literals (or that it did not scan).
 fn passes_across(
@@ -419,10 +419,9 @@ fn passes_across(
     candidates: &Candidates,
     fast_first: bool,
 ) -> bool {
-    let rule = &rules.rules[ri];
     let scanned = &candidates.paragraphs;
     let from = scanned.partition_point(|&(pi, _, _)| pi < range.start);
-    let found = |k: usize, pattern: &Pattern| {
+    passes(&rules.rules[ri], |k, pattern| {
         let condition = rules.prefilter.condition(ri, k);
         let mut next = from;
         range.clone().any(|pi| {
@@ -443,23 +442,13 @@ fn passes_across(
             };
             may_match && is_match(pattern, para.text, (false, fast_first))
         })
-    };
-    let all = rule.all.len();
-    rule.all.iter().enumerate().all(|(k, p)| found(k, p))
-        && !rule.none.iter().enumerate().any(|(k, p)| found(all + k, p))
+    })
 }
 
 /// `all` patterns each match somewhere in the scope and no `none` pattern does.
-/// `may_match(k)` says whether condition `k` (the `all` patterns, then the
-/// `none` ones) can match at all: the prefilter found its literals.
-fn passes_in(
-    rule: &Rule,
-    texts: &[&str],
-    paragraph: (bool, bool),
-    may_match: impl Fn(usize) -> bool,
-) -> bool {
-    let found =
-        |k: usize, p: &Pattern| may_match(k) && texts.iter().any(|t| is_match(p, t, paragraph));
+/// `found(k, pattern)` says whether condition `k` (the `all` patterns, then
+/// the `none` ones) matches in the scope.
+fn passes(rule: &Rule, found: impl Fn(usize, &Pattern) -> bool) -> bool {
     let all = rule.all.len();
     rule.all.iter().enumerate().all(|(k, p)| found(k, p))
         && !rule.none.iter().enumerate().any(|(k, p)| found(all + k, p))
