@@ -196,23 +196,63 @@ fn build_meta(
 ) -> Result<meta::Regex, Box<regex_automata::meta::BuildError>> {
     meta::Regex::builder()
         .syntax(regex_automata::util::syntax::Config::new().case_insensitive(!case_sensitive))
-        // No literal prefilter of its own: the rule set's [`Prefilter`] has
-        // already looked for the literals, the haystacks are single
-        // paragraphs or sentences (where starting a vector search costs
-        // about as much as the lazy DFA's pass), and building one for each of
-        // hundreds of patterns made loading the rules a third slower.
-        .configure(
-            meta::Regex::config()
-                .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
-                .auto_prefilter(false)
-                // Nor a fully built DFA for the smaller patterns: building
-                // them was a tenth of the work of loading the rules, and
-                // the lazy DFA searches these short haystacks in as few
-                // instructions (cachegrind, 10 MB: 4% fewer in all).
-                .dfa(false),
-        )
+        .configure(meta_config())
         .build(source)
         .map_err(Box::new)
+}
+
+fn meta_config() -> meta::Config {
+    // No literal prefilter of its own: the rule set's [`Prefilter`] has
+    // already looked for the literals, the haystacks are single paragraphs
+    // or sentences (where starting a vector search costs about as much as
+    // the lazy DFA's pass), and building one for each of hundreds of
+    // patterns made loading the rules a third slower.
+    meta::Regex::config()
+        .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
+        .auto_prefilter(false)
+        // Nor a fully built DFA for the smaller patterns: building them was
+        // a tenth of the work of loading the rules, and the lazy DFA
+        // searches these short haystacks in as few instructions
+        // (cachegrind, 10 MB: 4% fewer in all).
+        .dfa(false)
+}
+
+/// [`build_meta`]'s regex, from a pattern already parsed (with the case
+/// folding it was parsed with): loading the rules parses each pattern once
+/// rather than once more for its fast form.
+fn build_meta_from(hir: &Hir) -> Result<meta::Regex, Box<regex_automata::meta::BuildError>> {
+    meta::Regex::builder()
+        .configure(meta_config())
+        .build_from_hir(hir)
+        .map_err(Box::new)
+}
+
+/// `hir` with each `\b` and `\B` read as the ASCII boundary: the parse of
+/// [`ascii_boundaries`]`(source)` for `hir` the parse of `source` (a test
+/// holds every built-in pattern to that). Boundaries already ASCII, and
+/// `\b{start}` and its kin, stay as they are, as the rewrite leaves them.
+fn with_ascii_boundaries(hir: &Hir) -> Hir {
+    use regex_syntax::hir::{Capture, Look, Repetition};
+    match hir.kind() {
+        HirKind::Look(Look::WordUnicode) => Hir::look(Look::WordAscii),
+        HirKind::Look(Look::WordUnicodeNegate) => Hir::look(Look::WordAsciiNegate),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            min: r.min,
+            max: r.max,
+            greedy: r.greedy,
+            sub: Box::new(with_ascii_boundaries(&r.sub)),
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            index: c.index,
+            name: c.name.clone(),
+            sub: Box::new(with_ascii_boundaries(&c.sub)),
+        }),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(with_ascii_boundaries).collect()),
+        HirKind::Alternation(branches) => {
+            Hir::alternation(branches.iter().map(with_ascii_boundaries).collect())
+        }
+    }
 }
 
 /// Literals read off a pattern: what the prefilter may look for to decide
@@ -1169,7 +1209,7 @@ fn compile_pattern(p: &RawPattern, case_sensitive: bool, is_any: bool) -> Result
         // A pattern that can match nothing would fire in every sentence.
         return Err("it can match the empty string, so it would fire everywhere; require at least one character".to_owned());
     }
-    let fast = build_meta(&ascii_boundaries(&p.text), case_sensitive).map_err(|e| {
+    let fast = build_meta_from(&with_ascii_boundaries(&hir)).map_err(|e| {
         if e.size_limit().is_some() {
             format!(
                 "the compiled pattern is larger than {} MiB; simplify it (bounded repeats such as {{1000}} multiply its size)",
@@ -1373,6 +1413,56 @@ mod tests {
         assert_eq!(ascii_boundaries(r"a\\b[\b]c\Bd"), r"a\\b[\b]c(?-u:\B)d");
         assert_eq!(ascii_boundaries(r"[]\b]\b"), r"[]\b](?-u:\b)");
         assert_eq!(ascii_boundaries(r"\b{start}x"), r"\b{start}x");
+    }
+
+    #[test]
+    fn the_fast_form_is_the_parse_of_the_rewritten_pattern() {
+        let parse = |source: &str, case_sensitive: bool| {
+            regex_syntax::ParserBuilder::new()
+                .case_insensitive(!case_sensitive)
+                .build()
+                .parse(source)
+                .unwrap_or_else(|e| panic!("{source}: {e}"))
+        };
+        let mut sources: Vec<(String, bool)> = [
+            r"\bNRM\b",
+            r"a\\b[b\]]c\Bd",
+            r"[]b]\b[^]\\]\b",
+            r"\b{start}x\b{end}",
+            r"\<x\>",
+            r"(?-u:\b)x(?-u:\B)",
+            r"(?i)\bk\b",
+            r"(?-i:\bCSE\b)|(?P<what>\bcse)s?\b",
+            r"(\bwent\b|\bgone\b)\s+missing",
+            r"(?:\bno\s+)+record\b",
+            r"\bschool\b[^.;]{0,40}\bexcluded\b",
+            r"(?u:\b)é\b",
+        ]
+        .into_iter()
+        .map(|s| (s.to_owned(), false))
+        .collect();
+        let mut errors = Vec::new();
+        for (name, text) in crate::rules::BUILTIN {
+            for rule in crate::rules::file::parse(name, text, &mut errors) {
+                for p in rule.any.iter().chain(&rule.all).chain(&rule.none) {
+                    sources.push((p.text.clone(), rule.case_sensitive));
+                }
+            }
+        }
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(sources.len() > 300, "the built-in patterns were not read");
+        let mut differ = 0;
+        for (source, case_sensitive) in &sources {
+            let rewritten = with_ascii_boundaries(&parse(source, *case_sensitive));
+            assert_eq!(
+                rewritten,
+                parse(&ascii_boundaries(source), *case_sensitive),
+                "{source}"
+            );
+            differ += usize::from(rewritten != parse(source, *case_sensitive));
+        }
+        // Most patterns have a `\b` to rewrite.
+        assert!(differ > sources.len() / 2, "{differ} of {}", sources.len());
     }
 
     #[test]
