@@ -470,6 +470,32 @@ pub struct Prefilter {
     condition_base: Vec<usize>,
 }
 
+/// The patterns of one rule as written, which is all the [`Prefilter`]
+/// reads: its `any` patterns, then its `all` and its `none` patterns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternSources {
+    pub any: Vec<String>,
+    pub conditions: Vec<String>,
+}
+
+impl PatternSources {
+    pub fn of(rule: &Rule) -> PatternSources {
+        let sources = |patterns: &[Pattern]| patterns.iter().map(|p| p.source.clone()).collect();
+        PatternSources {
+            any: sources(&rule.any),
+            conditions: [sources(&rule.all), sources(&rule.none)].concat(),
+        }
+    }
+
+    pub fn of_raw(rule: &RawRule) -> PatternSources {
+        let sources = |patterns: &[RawPattern]| patterns.iter().map(|p| p.text.clone()).collect();
+        PatternSources {
+            any: sources(&rule.any),
+            conditions: [sources(&rule.all), sources(&rule.none)].concat(),
+        }
+    }
+}
+
 /// What finding one literal says: pattern `pattern` has literal set `bit`
 /// present, and (if `start`) may match from here.
 #[derive(Debug, Clone, Copy)]
@@ -724,6 +750,13 @@ impl Prefilter {
     }
 
     pub fn build(rules: &[Rule]) -> Result<Prefilter, String> {
+        Prefilter::build_from(&rules.iter().map(PatternSources::of).collect::<Vec<_>>())
+    }
+
+    /// [`Prefilter::build`] from the rules' patterns as written, one entry
+    /// per rule: it needs no compiled pattern, so it can be built while the
+    /// patterns compile.
+    pub fn build_from(rules: &[PatternSources]) -> Result<Prefilter, String> {
         let reference: Vec<&str> = REFERENCE_TEXT
             .iter()
             .map(|(_, text)| middle(text, REFERENCE_SAMPLE))
@@ -731,24 +764,22 @@ impl Prefilter {
         Prefilter::build_with_reference(rules, &reference)
     }
 
-    /// [`Prefilter::build`], measuring how common literals are in `reference`.
-    pub fn build_with_reference(rules: &[Rule], reference: &[&str]) -> Result<Prefilter, String> {
+    /// [`Prefilter::build_from`], measuring how common literals are in
+    /// `reference`.
+    pub fn build_with_reference(
+        rules: &[PatternSources],
+        reference: &[&str],
+    ) -> Result<Prefilter, String> {
         use rayon::prelude::*;
         // Reading literals off hundreds of patterns is most of the build:
         // spread over the cores, as compiling them is.
         let read: Vec<Vec<Literals>> = rules
             .par_iter()
-            .map(|r| r.any.iter().map(|p| literals_of(&p.source)).collect())
+            .map(|r| r.any.iter().map(|p| literals_of(p)).collect())
             .collect();
         let read_conditions: Vec<Vec<Literals>> = rules
             .par_iter()
-            .map(|r| {
-                r.all
-                    .iter()
-                    .chain(&r.none)
-                    .map(|p| literals_of(&p.source))
-                    .collect()
-            })
+            .map(|r| r.conditions.iter().map(|p| literals_of(p)).collect())
             .collect();
         let commonness = Commonness::measure(
             read.iter()
@@ -1610,7 +1641,11 @@ mod tests {
         // `should` and `not` are everywhere in this prose; `referred` and
         // `forensic` are not.
         let prose = "The child should not see the worker. ".repeat(100);
-        let pf = Prefilter::build_with_reference(&rules, &[prose.as_str()]).unwrap();
+        let pf = Prefilter::build_with_reference(
+            &rules.iter().map(PatternSources::of).collect::<Vec<_>>(),
+            &[prose.as_str()],
+        )
+        .unwrap();
         let [all, forensic, should, anything] = [0, 1, 2, 3].map(|k| pf.condition(0, k));
         let mut scan = Scan::default();
         pf.scan_into("An NRM referral was not referred on.", true, &mut scan);
@@ -1689,7 +1724,11 @@ mod tests {
         // `the` is everywhere in this prose, `family` common, `NRM` and
         // `modern` absent.
         let prose = "The child and the family met the worker. ".repeat(100);
-        let pf = Prefilter::build_with_reference(&rules, &[prose.as_str()]).unwrap();
+        let pf = Prefilter::build_with_reference(
+            &rules.iter().map(PatternSources::of).collect::<Vec<_>>(),
+            &[prose.as_str()],
+        )
+        .unwrap();
         let scan = |text: &str| pf.scan(text, true);
         // Only `NRM` is looked for: `the` would rule nothing out.
         assert_eq!(scan("An NRM was made"), [(0, Search::Whole)]);
