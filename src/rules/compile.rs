@@ -227,10 +227,11 @@ fn build_meta_from(hir: &Hir) -> Result<meta::Regex, Box<regex_automata::meta::B
         .map_err(Box::new)
 }
 
-/// `hir` with each `\b` and `\B` read as the ASCII boundary: the parse of
-/// [`ascii_boundaries`]`(source)` for `hir` the parse of `source` (a test
-/// holds every built-in pattern to that). Boundaries already ASCII, and
-/// `\b{start}` and its kin, stay as they are, as the rewrite leaves them.
+/// `hir`, the parse of some `source`, with each `\b` and `\B` read as the
+/// ASCII boundary: the same tree as the parse of
+/// [`ascii_boundaries`]`(source)` (a test holds every built-in pattern to
+/// that). Boundaries already ASCII, and `\b{start}` and its kin, stay as
+/// they are, as the rewrite leaves them.
 fn with_ascii_boundaries(hir: &Hir) -> Hir {
     use regex_syntax::hir::{Capture, Look, Repetition};
     match hir.kind() {
