@@ -311,15 +311,15 @@ pub fn extract(parsed: &Parsed) -> Extraction {
         .into_iter()
         .map(|f| recommendation(f, paragraphs, sections))
         .collect();
-    let compared = if learning.is_empty() {
+    let mut compared = if learning.is_empty() {
         Vec::new()
     } else {
-        restatement_candidates(&recommendations, &mut vocabulary)
+        restatement_candidates(&recommendations)
     };
     let learning_points = learning
         .into_iter()
         .map(|f| {
-            let restates = restated(&f.item, &compared, &mut vocabulary);
+            let restates = restated(&f.item, &mut compared, &mut vocabulary);
             LearningPoint {
                 kind: kind_of(&f),
                 item: f.item,
@@ -368,19 +368,31 @@ fn finish(
     // item with the same text as one already seen. A summary's shortened copy
     // of a numbered item is a repeat of it too, whatever its wording.
     let mut kept: Vec<(Draft, String, Vec<Repeat>)> = Vec::new();
-    // The words of each kept text, split once (every draft is compared
-    // with every kept item).
-    let mut kept_words: Vec<similarity::Passage> = Vec::new();
+    // The words of each kept text, numbered the first time it is compared
+    // word by word: most items carry a number of their own, and two items
+    // with different numbers are never compared.
+    let mut kept_words: Vec<Option<similarity::Passage>> = Vec::new();
     for d in drafts {
         let text = d.text(paragraphs);
-        let words = vocabulary.passage(&text);
-        let duplicate = kept.iter().zip(&kept_words).position(|((k, _, _), kw)| {
-            let same_id = d.written_id.is_some() && d.written_id == k.written_id;
-            let unnumbered = d.written_id.is_none() || k.written_id.is_none();
-            (same_id && k.summary != d.summary)
-                || ((same_id || unnumbered)
-                    && similarity::passages_at_least(&words, kw, if same_id { 0.8 } else { 0.9 }))
-        });
+        let mut words: Option<similarity::Passage> = None;
+        let mut duplicate = None;
+        for (k, ((kd, kept_text, _), kw)) in kept.iter().zip(&mut kept_words).enumerate() {
+            let same_id = d.written_id.is_some() && d.written_id == kd.written_id;
+            let unnumbered = d.written_id.is_none() || kd.written_id.is_none();
+            if same_id && kd.summary != d.summary {
+                duplicate = Some(k);
+                break;
+            }
+            if !(same_id || unnumbered) {
+                continue;
+            }
+            let words = words.get_or_insert_with(|| vocabulary.passage(&text));
+            let kw = kw.get_or_insert_with(|| vocabulary.passage(kept_text));
+            if similarity::passages_at_least(words, kw, if same_id { 0.8 } else { 0.9 }) {
+                duplicate = Some(k);
+                break;
+            }
+        }
         let Some(k) = duplicate else {
             kept.push((d, text, Vec::new()));
             kept_words.push(words);
@@ -698,22 +710,24 @@ fn recommendation(f: Finished, paragraphs: &[Paragraph], sections: &[Section]) -
 /// finding, not a repeat.
 fn restated(
     point: &Item,
-    candidates: &[RestatementCandidate],
+    candidates: &mut [RestatementCandidate],
     vocabulary: &mut similarity::Vocabulary,
 ) -> Option<String> {
     let (agency, _) = agency::subject(&point.text)?;
-    let words = vocabulary.passage(&point.text);
+    let mut words = None;
     let mut best: Option<(f64, &str)> = None;
-    for c in candidates.iter().filter(|c| c.agency == agency) {
+    for c in candidates.iter_mut().filter(|c| c.agency == agency) {
+        let words = words.get_or_insert_with(|| vocabulary.passage(&point.text));
+        let c_words = c.words.get_or_insert_with(|| vocabulary.passage(c.text));
         // A candidate with too few words in common to reach the threshold,
         // or the best so far, cannot be chosen: not compared run by run.
-        let most = similarity::bound(&words, &c.words);
+        let most = similarity::bound(words, c_words);
         if most < RESTATEMENT_THRESHOLD || best.is_some_and(|(b, _)| most <= b) {
             continue;
         }
-        let s = similarity::passage_ratio(&words, &c.words);
+        let s = similarity::passage_ratio(words, c_words);
         if s >= RESTATEMENT_THRESHOLD && best.is_none_or(|(b, _)| s > b) {
-            best = Some((s, &c.id));
+            best = Some((s, c.id));
         }
     }
     best.map(|(_, id)| id.to_owned())
@@ -721,26 +735,26 @@ fn restated(
 
 /// A recommendation text a learning point may restate: the whole text of
 /// each recommendation, each of its parts and each of its lettered leaves,
-/// in that order, split into words once for all the points.
-struct RestatementCandidate {
-    words: similarity::Passage,
+/// in that order. Its words are numbered the first time a point naming the
+/// same addressee is compared with it, once for all the points.
+struct RestatementCandidate<'a> {
+    text: &'a str,
+    words: Option<similarity::Passage>,
     agency: agency::Agency,
-    id: String,
+    id: &'a str,
 }
 
-fn restatement_candidates(
-    recs: &[Recommendation],
-    vocabulary: &mut similarity::Vocabulary,
-) -> Vec<RestatementCandidate> {
+fn restatement_candidates(recs: &[Recommendation]) -> Vec<RestatementCandidate<'_>> {
     let mut out = Vec::new();
     // Only texts with an addressee can be restated (the point must name
     // the same agency).
-    let mut add = |text: &str, addressee: Option<&Addressee>, id: &str| {
+    let mut add = |text, addressee: Option<&Addressee>, id| {
         if let Some(a) = addressee {
             out.push(RestatementCandidate {
-                words: vocabulary.passage(text),
+                text,
+                words: None,
                 agency: a.agency,
-                id: id.to_owned(),
+                id,
             });
         }
     };
@@ -765,5 +779,59 @@ impl Item {
             .split_inclusive(['.', ';', ':'])
             .map(str::trim)
             .filter(|s| s.split_whitespace().count() >= 5)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+    use crate::layout::Flavour;
+
+    fn recommendation_drafts(parsed: &Parsed) -> Vec<Draft> {
+        collect::collect(parsed)
+            .into_iter()
+            .filter(|d| d.category == Category::Recommendation)
+            .collect()
+    }
+
+    /// Items are split into words only where they may repeat each other:
+    /// items with numbers of their own are compared word by word only with
+    /// items of the same number or with none.
+    #[test]
+    fn only_items_that_may_repeat_each_other_are_split_into_words() {
+        let text = "Recommendations\n\n\
+            Recommendation 1: The partnership should review its escalation policy.\n\n\
+            Recommendation 2: Police should record every missing episode.\n\n\
+            Recommendation 3: Schools should share attendance concerns.\n";
+        let parsed = Document::from_bytes("r.txt", text.as_bytes(), Flavour::PlainText)
+            .unwrap()
+            .parse();
+        let drafts = recommendation_drafts(&parsed);
+        assert_eq!(drafts.len(), 3);
+        let mut vocabulary = similarity::Vocabulary::default();
+        let finished = finish(
+            drafts,
+            &parsed.layout.paragraphs,
+            &parsed.outline.sections,
+            &mut vocabulary,
+        );
+        assert_eq!(finished.len(), 3);
+        assert_eq!(vocabulary.numbered(), 0);
+
+        // The same number twice: the two texts are compared.
+        let repeated = text.replace("Recommendation 3", "Recommendation 1");
+        let parsed = Document::from_bytes("r.txt", repeated.as_bytes(), Flavour::PlainText)
+            .unwrap()
+            .parse();
+        let mut vocabulary = similarity::Vocabulary::default();
+        let finished = finish(
+            recommendation_drafts(&parsed),
+            &parsed.layout.paragraphs,
+            &parsed.outline.sections,
+            &mut vocabulary,
+        );
+        assert_eq!(finished.len(), 3);
+        assert!(vocabulary.numbered() > 0);
     }
 }

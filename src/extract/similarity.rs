@@ -86,6 +86,12 @@ impl Vocabulary {
         Passage { words, sorted }
     }
 
+    /// How many different words have been numbered.
+    #[cfg(test)]
+    pub fn numbered(&self) -> usize {
+        self.ids.len()
+    }
+
     fn id(&mut self, word: &str) -> u32 {
         // Most words are lower-case ASCII already: looked up as they are,
         // with no copy made.
