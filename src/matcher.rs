@@ -63,6 +63,19 @@ pub(crate) fn has_non_ascii_word_char(text: &str) -> bool {
     !text.is_ascii() && text.chars().any(is_non_ascii_word_char)
 }
 
+/// Whether the fast form of every pattern finds just what the form as
+/// written finds in `text`: it has no non-ASCII word character (where the
+/// two read `\b` differently) and none of the characters the fast forms
+/// leave out of their classes (white space other than ASCII, which
+/// normalised text never has; see [`compile::is_left_out_of_fast_form`]).
+/// The matcher calls such text `ascii_words`.
+pub(crate) fn fast_form_is_exact(text: &str) -> bool {
+    text.is_ascii()
+        || !text
+            .chars()
+            .any(|c| is_non_ascii_word_char(c) || compile::is_left_out_of_fast_form(c))
+}
+
 /// A character Unicode `\w` matches and ASCII `\w` does not: a letter or
 /// digit of another script, or a combining mark (PDF text often spells `é`
 /// as `e` and a combining accent, and `\b` does not fall between them).
@@ -92,7 +105,7 @@ pub(crate) fn find_hits_exact(
         .filter(|(_, para)| para.eligible && !para.text.is_empty())
         .map(|(pi, para)| {
             let scanned = rules.prefilter.scan_nothing_filtered(&mut scan);
-            (pi, !has_non_ascii_word_char(para.text), scanned)
+            (pi, fast_form_is_exact(para.text), scanned)
         })
         .collect();
     let candidates = Candidates {
@@ -112,10 +125,10 @@ pub(crate) fn find_hits_exact(
 #[derive(Debug, Default)]
 pub struct Candidates {
     scan: Scan,
-    /// Paragraphs scanned, in order: index, whether it has no non-ASCII
-    /// word character, and its part of `scan` (which says whether any
-    /// pattern may match there, and which conditions may, for the
-    /// section- and document-scope conditions).
+    /// Paragraphs scanned, in order: index, whether the fast forms are
+    /// exact on it (see [`fast_form_is_exact`]), and its part of `scan`
+    /// (which says whether any pattern may match there, and which
+    /// conditions may, for the section- and document-scope conditions).
     paragraphs: Vec<(usize, bool, compile::Scanned)>,
     /// Search every pattern in its form as written wherever a paragraph has
     /// other letters, the fast form never deciding: what tests hold the
@@ -134,7 +147,7 @@ pub fn find_candidates(rules: &RuleSet, paras: &[Para]) -> Candidates {
         .enumerate()
         .filter(|(_, para)| para.eligible && !para.text.is_empty())
         .map(|(pi, para)| {
-            let ascii_words = !has_non_ascii_word_char(para.text);
+            let ascii_words = fast_form_is_exact(para.text);
             let found = rules.prefilter.scan_more(para.text, ascii_words, &mut scan);
             (pi, ascii_words, found)
         })
@@ -331,15 +344,16 @@ fn matches(
     }
 }
 
-/// Whether `pattern` matches in `text`, part of a paragraph whose letters
-/// and digits are all ASCII (`ascii_words`) or that the scan `filtered`
-/// (see [`matches`] for the fast form first; text of wider scopes is
-/// passed as filtered, and checked here for the letters that stop it).
+/// Whether `pattern` matches in `text`, part of a paragraph the fast form
+/// is exact on (`ascii_words`: see [`fast_form_is_exact`]) or that the scan
+/// `filtered` (see [`matches`] for the fast form first; text of wider
+/// scopes is passed as filtered, and checked here for the characters that
+/// stop it).
 fn is_match(pattern: &Pattern, text: &str, (ascii_words, filtered): (bool, bool)) -> bool {
-    if ascii_words || !has_non_ascii_word_char(text) {
+    if ascii_words || fast_form_is_exact(text) {
         return pattern.regex(true).is_match(text);
     }
-    if filtered && pattern.fast_form_covers() && !compile::has_letter_folding_to_ascii(text) {
+    if filtered && pattern.fast_form_covers() && !compile::fast_form_may_miss(text) {
         return next_covered_match(pattern, text, 0).is_some();
     }
     pattern.regex(false).is_match(text)
@@ -675,6 +689,25 @@ mod tests {
             hits_in(&set, &["Naïve attempts to engage failed."]).len(),
             1
         );
+    }
+
+    #[test]
+    fn other_white_space_uses_the_exact_patterns() {
+        // Normalised text has only ASCII spaces, and the fast forms read
+        // `\s` as ASCII; text that reaches the matcher otherwise (here a
+        // no-break space and a line separator) is searched as written.
+        let set = rules("[[rule]]\nid = \"w\"\nany = ['\\bno\\s+record\\s+of\\b']\n");
+        for text in [
+            "There was no\u{a0}record of it.",
+            "There was no record\u{2028}of it.",
+            "There was no\u{3000}record of it, Zo\u{eb}.",
+        ] {
+            assert!(!fast_form_is_exact(text), "{text:?}");
+            assert_eq!(hits_in(&set, &[text]).len(), 1, "{text:?}");
+        }
+        assert!(fast_form_is_exact(
+            "There was no record of it \u{2013} \u{201c}none\u{201d}."
+        ));
     }
 
     /// The text of one of the sample reviews.

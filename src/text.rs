@@ -522,7 +522,9 @@ fn replacement(c: char) -> Option<Rep> {
         '\u{FB02}' => Rep::Text("fl"),
         '\u{FB03}' => Rep::Text("ffi"),
         '\u{FB04}' => Rep::Text("ffl"),
-        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => Rep::Space,
+        // Every other kind of white space (no-break, em, ideographic, line
+        // and paragraph separators): matching relies on none being left.
+        c if c.is_whitespace() => Rep::Space,
         '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => Rep::Drop,
         c if is_superscript_digit(c) => Rep::Drop,
         _ => return None,
@@ -804,6 +806,24 @@ mod tests {
         assert_eq!(m.source_offset(d), s.find('d').unwrap());
         let c = m.as_str().find('c').unwrap();
         assert_eq!(m.source_offset(c), s.find('c').unwrap());
+    }
+
+    /// The patterns' fast forms leave out white space other than ASCII (see
+    /// `rules::compile::fast_form_of`): normalised text has none. (Decoding
+    /// has made every carriage return a line end.)
+    #[test]
+    fn every_kind_of_white_space_becomes_a_space() {
+        let spaces: Vec<char> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|&c| c.is_whitespace() && c != '\r')
+            .collect();
+        assert!(spaces.len() > 20, "{spaces:?}");
+        for c in spaces {
+            let s = format!("a{c}b {c}c{c}{c} d");
+            let m = norm(&s);
+            assert_eq!(m.as_str(), "a b c d", "U+{:04X}", u32::from(c));
+            assert_eq!(m.source_offset(2), s.find('b').unwrap());
+        }
     }
 
     #[test]

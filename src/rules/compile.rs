@@ -17,7 +17,7 @@ use std::sync::{LazyLock, OnceLock};
 use aho_corasick::{AhoCorasick, BuildError, MatchKind};
 use regex_automata::meta;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
 use super::file::{Example, RawPattern, RawRule, RuleError, Scope, Severity};
 use crate::sections::SectionKind;
@@ -59,7 +59,8 @@ impl Clone for Pattern {
 
 impl Pattern {
     /// The form to search `text` with: `ascii_words` says the text has no
-    /// non-ASCII letter or digit.
+    /// non-ASCII letter or digit, nor any other character the fast form
+    /// leaves out (see [`fast_form_of`]).
     pub fn regex(&self, ascii_words: bool) -> &meta::Regex {
         if ascii_words {
             return &self.fast;
@@ -227,31 +228,40 @@ fn build_meta_from(hir: &Hir) -> Result<meta::Regex, Box<regex_automata::meta::B
         .map_err(Box::new)
 }
 
-/// `hir`, the parse of some `source`, with each `\b` and `\B` read as the
-/// ASCII boundary: the same tree as the parse of
+/// The fast form of `hir`, the parse of some `source`: each `\b` and `\B`
+/// read as the ASCII boundary, giving the same tree as the parse of
 /// [`ascii_boundaries`]`(source)` (a test holds every built-in pattern to
-/// that). Boundaries already ASCII, and `\b{start}` and its kin, stay as
-/// they are, as the rewrite leaves them.
-fn with_ascii_boundaries(hir: &Hir) -> Hir {
+/// that; boundaries already ASCII, and `\b{start}` and its kin, stay as they
+/// are, as the rewrite leaves them), and every class without the characters
+/// [`is_left_out_of_fast_form`]: normalised text has none, and without them
+/// `\s` and the case-folded letters are ASCII, which halves the size of
+/// each state of a pattern's automaton (see [`fast_form_may_miss`] for text
+/// that has them).
+fn fast_form_of(hir: &Hir) -> Hir {
     use regex_syntax::hir::{Capture, Look, Repetition};
     match hir.kind() {
         HirKind::Look(Look::WordUnicode) => Hir::look(Look::WordAscii),
         HirKind::Look(Look::WordUnicodeNegate) => Hir::look(Look::WordAsciiNegate),
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut narrowed = class.clone();
+            narrowed.difference(&LEFT_OUT_OF_FAST_FORM);
+            Hir::class(Class::Unicode(narrowed))
+        }
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
         HirKind::Repetition(r) => Hir::repetition(Repetition {
             min: r.min,
             max: r.max,
             greedy: r.greedy,
-            sub: Box::new(with_ascii_boundaries(&r.sub)),
+            sub: Box::new(fast_form_of(&r.sub)),
         }),
         HirKind::Capture(c) => Hir::capture(Capture {
             index: c.index,
             name: c.name.clone(),
-            sub: Box::new(with_ascii_boundaries(&c.sub)),
+            sub: Box::new(fast_form_of(&c.sub)),
         }),
-        HirKind::Concat(parts) => Hir::concat(parts.iter().map(with_ascii_boundaries).collect()),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(fast_form_of).collect()),
         HirKind::Alternation(branches) => {
-            Hir::alternation(branches.iter().map(with_ascii_boundaries).collect())
+            Hir::alternation(branches.iter().map(fast_form_of).collect())
         }
     }
 }
@@ -443,7 +453,9 @@ impl Rule {
 /// exceptions Unicode case folding makes: a literal with a non-ASCII letter
 /// (`é` would miss `É`) is taken as present in such text, and text with a
 /// character that folds to an ASCII letter (the Kelvin sign `K` to `k`, the
-/// long `ſ` to `s`) runs every pattern.
+/// long `ſ` to `s`) runs every pattern, as does text with white space other
+/// than ASCII, which the patterns' fast forms leave out (text reaches the
+/// matcher normalised, without it).
 #[derive(Debug, Clone)]
 pub struct Prefilter {
     literals: Option<aho_corasick::dfa::DFA>,
@@ -680,8 +692,9 @@ impl Scanned {
     }
 
     /// Whether the literals ruled patterns out in the paragraph (false
-    /// where a letter that case-folds to an ASCII one made every pattern a
-    /// candidate).
+    /// where a character the fast forms leave out, a letter that case-folds
+    /// to an ASCII one or white space other than ASCII, made every pattern a
+    /// candidate, to be searched in its form as written).
     pub fn filtered(&self) -> bool {
         !self.every_condition
     }
@@ -905,7 +918,7 @@ impl Prefilter {
 
     /// The patterns that may match in `text` (ascending index into
     /// `owners`) and where to search each. `ascii_words` says the text has
-    /// no non-ASCII word character.
+    /// no non-ASCII word character (false is always safe).
     pub fn scan(&self, text: &str, ascii_words: bool) -> Vec<(usize, Search)> {
         let mut scan = Scan::default();
         self.scan_into(text, ascii_words, &mut scan);
@@ -927,9 +940,12 @@ impl Prefilter {
     /// literal automaton and the patterns' own automata then do not evict
     /// each other from the processor's caches paragraph by paragraph.
     pub fn scan_more(&self, text: &str, ascii_words: bool, scan: &mut Scan) -> Scanned {
-        // Only a character that case-folds to an ASCII letter defeats the
-        // literals (rare enough to search every pattern where it appears).
-        if !ascii_words && has_letter_folding_to_ascii(text) {
+        // A character that case-folds to an ASCII letter defeats the
+        // literals, and the fast forms leave it out, as they leave out white
+        // space other than ASCII (both rare enough, and the latter absent
+        // from normalised text, to search every pattern as written where
+        // they appear).
+        if !ascii_words && fast_form_may_miss(text) {
             return self.scan_nothing_filtered(scan);
         }
         let first_candidate = scan.candidates.len();
@@ -959,7 +975,7 @@ impl Prefilter {
     }
 
     /// The literal scan of a paragraph; `ascii_words` says it has no
-    /// non-ASCII word character.
+    /// non-ASCII word character (false is always safe).
     fn add_candidates(&self, text: &str, ascii_words: bool, scan: &mut Scan) {
         scan.found.resize(self.need.len(), 0);
         scan.touched.clear();
@@ -1068,12 +1084,37 @@ fn all_ascii(set: &[Vec<u8>]) -> bool {
     set.iter().all(|l| l.is_ascii())
 }
 
-/// Whether `text` has a letter that case-folds to an ASCII one (see
-/// [`folds_to_ascii_letter`]), where literals and the fast form of a
-/// pattern can miss what the form as written finds.
-pub(crate) fn has_letter_folding_to_ascii(text: &str) -> bool {
-    !text.is_ascii() && text.chars().any(folds_to_ascii_letter)
+/// Whether `text` has a character the fast form of a pattern leaves out of
+/// its classes (see [`is_left_out_of_fast_form`]), where it can miss what
+/// the form as written finds: such text is searched in the form as written
+/// only, every pattern a candidate.
+pub(crate) fn fast_form_may_miss(text: &str) -> bool {
+    !text.is_ascii() && text.chars().any(is_left_out_of_fast_form)
 }
+
+/// A character the fast form of a pattern leaves out of its classes: white
+/// space other than ASCII (which normalising makes a space) and a letter
+/// that is not ASCII but matches an ASCII one when case is ignored (the
+/// Kelvin sign and the long s, which never reach the fast form: see
+/// [`Scanned::filtered`]). Without them `\s` and `(?i)k` are ASCII classes.
+pub(crate) fn is_left_out_of_fast_form(c: char) -> bool {
+    !c.is_ascii() && (c.is_whitespace() || folds_to_ascii_letter(c))
+}
+
+/// [`is_left_out_of_fast_form`] as a class, read off the regex parser's own
+/// `\s` and case folding.
+static LEFT_OUT_OF_FAST_FORM: LazyLock<ClassUnicode> = LazyLock::new(|| {
+    let mut left_out = ClassUnicode::empty();
+    for class in [r"\s", "(?i)[a-zA-Z]"] {
+        if let Ok(hir) = regex_syntax::parse(class) {
+            if let HirKind::Class(Class::Unicode(c)) = hir.kind() {
+                left_out.union(c);
+            }
+        }
+    }
+    left_out.difference(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7f')]));
+    left_out
+});
 
 /// Whether `c` is not ASCII but matches an ASCII letter when case is
 /// ignored (the Kelvin sign and the long s): the letters Unicode case
@@ -1241,7 +1282,7 @@ fn compile_pattern(p: &RawPattern, case_sensitive: bool, is_any: bool) -> Result
         // A pattern that can match nothing would fire in every sentence.
         return Err("it can match the empty string, so it would fire everywhere; require at least one character".to_owned());
     }
-    let fast = build_meta_from(&with_ascii_boundaries(&hir)).map_err(|e| {
+    let fast = build_meta_from(&fast_form_of(&hir)).map_err(|e| {
         if e.size_limit().is_some() {
             format!(
                 "the compiled pattern is larger than {} MiB; simplify it (bounded repeats such as {{1000}} multiply its size)",
@@ -1473,7 +1514,27 @@ mod tests {
         .into_iter()
         .map(|s| (s.to_owned(), false))
         .collect();
+        sources.extend(builtin_sources());
+        let mut differ = 0;
+        for (source, case_sensitive) in &sources {
+            // Both have their classes narrowed alike: what differs is where
+            // the boundaries were rewritten, in the tree or in the text.
+            let rewritten = fast_form_of(&parse(source, *case_sensitive));
+            assert_eq!(
+                rewritten,
+                fast_form_of(&parse(&ascii_boundaries(source), *case_sensitive)),
+                "{source}"
+            );
+            differ += usize::from(rewritten != parse(source, *case_sensitive));
+        }
+        // Most patterns have a `\b` to rewrite.
+        assert!(differ > sources.len() / 2, "{differ} of {}", sources.len());
+    }
+
+    /// Every built-in pattern, as written, with its case setting.
+    fn builtin_sources() -> Vec<(String, bool)> {
         let mut errors = Vec::new();
+        let mut sources = Vec::new();
         for (name, text) in crate::rules::BUILTIN {
             for rule in crate::rules::file::parse(name, text, &mut errors) {
                 for p in rule.any.iter().chain(&rule.all).chain(&rule.none) {
@@ -1483,18 +1544,90 @@ mod tests {
         }
         assert!(errors.is_empty(), "{errors:?}");
         assert!(sources.len() > 300, "the built-in patterns were not read");
-        let mut differ = 0;
-        for (source, case_sensitive) in &sources {
-            let rewritten = with_ascii_boundaries(&parse(source, *case_sensitive));
-            assert_eq!(
-                rewritten,
-                parse(&ascii_boundaries(source), *case_sensitive),
+        sources
+    }
+
+    #[test]
+    fn the_characters_left_out_of_the_fast_form_are_white_space_and_folded_letters() {
+        let left_out: Vec<char> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|&c| is_left_out_of_fast_form(c))
+            .collect();
+        let class: Vec<char> = LEFT_OUT_OF_FAST_FORM
+            .iter()
+            .flat_map(|r| r.start()..=r.end())
+            .collect();
+        assert_eq!(class, left_out);
+        for c in [
+            '\u{a0}', '\u{2028}', '\u{3000}', '\u{85}', '\u{212a}', '\u{17f}',
+        ] {
+            assert!(left_out.contains(&c), "U+{:04X}", u32::from(c));
+        }
+        assert!(!left_out.iter().any(|c| c.is_ascii() || *c == '\u{e9}'));
+    }
+
+    /// Whether a class anywhere in `hir` holds a character the fast form
+    /// leaves out.
+    fn holds_left_out(hir: &Hir) -> bool {
+        match hir.kind() {
+            HirKind::Class(Class::Unicode(c)) => c
+                .iter()
+                .any(|r| (r.start()..=r.end()).any(is_left_out_of_fast_form)),
+            HirKind::Repetition(r) => holds_left_out(&r.sub),
+            HirKind::Capture(c) => holds_left_out(&c.sub),
+            HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+                parts.iter().any(holds_left_out)
+            }
+            _ => false,
+        }
+    }
+
+    /// The fast form leaves out white space other than ASCII (so `\s` is an
+    /// ASCII class, and each state of its automaton half the size) and
+    /// finds in normalised text just what the pattern with only its
+    /// boundaries made ASCII finds: text with other letters, quotes and
+    /// dashes, every kind of white space normalised away.
+    #[test]
+    fn the_fast_form_finds_in_normalised_text_what_ascii_boundaries_find() {
+        let mut raw: String = REFERENCE_TEXT
+            .iter()
+            .map(|(_, t)| middle(t, 20_000))
+            .collect();
+        for c in (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+        {
+            raw = raw.replacen(" the ", &format!(" the{c}"), 2);
+        }
+        raw = raw
+            .replace(" was ", " was\u{a0}Zo\u{eb} ")
+            .replace("child", "chi\u{2011}ld");
+        let mut normalised = crate::text::MappedText::new();
+        crate::text::normalise_into(&mut normalised, &raw, 0..raw.len());
+        let text = normalised.as_str();
+        assert!(!fast_form_may_miss(text));
+        let mut found = 0;
+        for (source, case_sensitive) in builtin_sources() {
+            let hir = regex_syntax::ParserBuilder::new()
+                .case_insensitive(!case_sensitive)
+                .build()
+                .parse(&source)
+                .unwrap();
+            let fast_form = fast_form_of(&hir);
+            assert!(
+                holds_left_out(&hir) || !source.contains("\\s") || case_sensitive,
                 "{source}"
             );
-            differ += usize::from(rewritten != parse(source, *case_sensitive));
+            assert!(!holds_left_out(&fast_form), "{source}");
+            let fast = build_meta_from(&fast_form).unwrap();
+            let reference = build_meta(&ascii_boundaries(&source), case_sensitive).unwrap();
+            let ranges =
+                |re: &meta::Regex| re.find_iter(text).map(|m| m.range()).collect::<Vec<_>>();
+            let expected = ranges(&reference);
+            assert_eq!(ranges(&fast), expected, "{source}");
+            found += expected.len();
         }
-        // Most patterns have a `\b` to rewrite.
-        assert!(differ > sources.len() / 2, "{differ} of {}", sources.len());
+        assert!(found > 500, "{found}");
     }
 
     #[test]
