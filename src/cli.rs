@@ -347,7 +347,7 @@ fn load_rules_with(args: &RuleArgs, extra: &[PathBuf]) -> Result<Arc<RuleSet>> {
     }
     let set = RuleSet::load(&RuleSources {
         no_default_rules: args.no_default_rules,
-        dirs: args.dirs.clone(),
+        dirs,
     })?;
     Ok(Arc::new(set))
 }

@@ -224,6 +224,59 @@ fn inline_switches_and_revlens_toml() {
 }
 
 #[test]
+fn rule_folders_named_in_revlens_toml_are_loaded() {
+    // `rules = [...]` in revlens.toml adds folders of rules, relative to the
+    // file, to those of the command line.
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("house-rules");
+    fs::create_dir_all(&local).unwrap();
+    fs::write(
+        local.join("house.toml"),
+        r#"[[rule]]
+id = "house-jargon"
+theme = "house-style"
+lint = true
+message = "write 'strategy meeting' in full"
+any = ['\bSM\b']
+examples = [{ text = "the SM was held", match = true }, { text = "a small meeting", match = false }]
+"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("revlens.toml"),
+        "rules = [\"house-rules\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("draft.txt"),
+        "Findings\n\nAn SM was held in March.\n",
+    )
+    .unwrap();
+    let rules = rules_dir();
+    let o = revlens_in(
+        dir.path(),
+        &["lint", "draft.txt", "--no-default-rules", "--rules", &rules],
+    );
+    assert_code(&o, 1);
+    assert!(
+        stdout(&o)
+            .starts_with("draft.txt:3:4: warning: house-jargon: write 'strategy meeting' in full"),
+        "{}",
+        stdout(&o)
+    );
+    // The folder alone is enough rules for --no-default-rules.
+    let o = revlens_in(dir.path(), &["lint", "draft.txt", "--no-default-rules"]);
+    assert_code(&o, 1);
+    assert!(stdout(&o).contains("house-jargon"), "{}", stdout(&o));
+    let o = revlens_in(
+        dir.path(),
+        &["lint", "--print-config", "--no-default-rules"],
+    );
+    assert_code(&o, 0);
+    assert!(stdout(&o).contains("house-jargon"), "{}", stdout(&o));
+}
+
+#[test]
 fn standard_input_is_linted() {
     let rules = rules_dir();
     let mut child = Command::new(env!("CARGO_BIN_EXE_revlens"))
