@@ -12,15 +12,15 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::contract::{Analysis, Document, parse_analysis};
-use crate::util::{assert_code, revlens, revlens_in, stderr, stdout};
+use crate::util::{assert_code, revlens, revlens_in, stderr, stdout, write_rule_file};
 
 /// A rule folder with one sentence-scoped rule, so counts below do not move
 /// when the built-in rules change.
 fn neglect_rules(dir: &Path) -> PathBuf {
-    let rules = dir.join("rules");
-    fs::create_dir_all(&rules).unwrap();
-    fs::write(
-        rules.join("neglect.toml"),
+    write_rule_file(
+        dir,
+        "rules",
+        "neglect.toml",
         r#"[[rule]]
 id = "neglect"
 theme = "neglect"
@@ -28,8 +28,6 @@ any = ['\bneglect(?:ed|ful)?\b']
 examples = [{ text = "The child was neglected.", match = true }, { text = "Nothing here.", match = false }]
 "#,
     )
-    .unwrap();
-    rules
 }
 
 fn analyse(dir: &Path, args: &[&str]) -> (std::process::Output, Analysis) {

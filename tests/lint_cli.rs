@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use serde::Deserialize;
 
-use crate::util::{assert_code, revlens_in, root, stderr, stdout};
+use crate::util::{assert_code, revlens_in, root, stderr, stdout, write_rule_file};
 
 #[derive(Debug, Deserialize)]
 struct LintJson {
@@ -228,10 +228,10 @@ fn rule_folders_named_in_revlens_toml_are_loaded() {
     // `rules = [...]` in revlens.toml adds folders of rules, relative to the
     // file, to those of the command line.
     let dir = tempfile::tempdir().unwrap();
-    let local = dir.path().join("house-rules");
-    fs::create_dir_all(&local).unwrap();
-    fs::write(
-        local.join("house.toml"),
+    write_rule_file(
+        dir.path(),
+        "house-rules",
+        "house.toml",
         r#"[[rule]]
 id = "house-jargon"
 theme = "house-style"
@@ -240,8 +240,7 @@ message = "write 'strategy meeting' in full"
 any = ['\bSM\b']
 examples = [{ text = "the SM was held", match = true }, { text = "a small meeting", match = false }]
 "#,
-    )
-    .unwrap();
+    );
     fs::write(
         dir.path().join("revlens.toml"),
         "rules = [\"house-rules\"]\n",

@@ -37,3 +37,12 @@ pub fn stderr(o: &Output) -> String {
 pub fn assert_code(o: &Output, code: i32) {
     assert_eq!(o.status.code(), Some(code), "stderr:\n{}", stderr(o));
 }
+
+/// Writes a rule file, `file` holding `toml`, in the folder `folder` of
+/// `dir` (made if need be), and returns the folder.
+pub fn write_rule_file(dir: &Path, folder: &str, file: &str, toml: &str) -> PathBuf {
+    let rules = dir.join(folder);
+    std::fs::create_dir_all(&rules).expect("make the rule folder");
+    std::fs::write(rules.join(file), toml).expect("write the rule file");
+    rules
+}
