@@ -60,7 +60,7 @@ impl Clone for Pattern {
 impl Pattern {
     /// The form to search `text` with: `ascii_words` says the text has no
     /// non-ASCII letter or digit, nor any other character the fast form
-    /// leaves out (see [`fast_form_of`]).
+    /// leaves out (see `fast_form_of`).
     pub fn regex(&self, ascii_words: bool) -> &meta::Regex {
         if ascii_words {
             return &self.fast;
@@ -777,13 +777,16 @@ impl Prefilter {
         }
     }
 
-    pub fn build(rules: &[Rule]) -> Result<Prefilter, String> {
+    /// [`Prefilter::build_from`] the patterns of compiled rules (tests
+    /// build it from rule sets of their own).
+    #[cfg(test)]
+    fn build(rules: &[Rule]) -> Result<Prefilter, String> {
         Prefilter::build_from(&rules.iter().map(PatternSources::of).collect::<Vec<_>>())
     }
 
-    /// [`Prefilter::build`] from the rules' patterns as written, one entry
-    /// per rule: it needs no compiled pattern, so it can be built while the
-    /// patterns compile.
+    /// The prefilter of a rule set, from its rules' patterns as written, one
+    /// entry per rule: it needs no compiled pattern, so it can be built
+    /// while the patterns compile.
     pub fn build_from(rules: &[PatternSources]) -> Result<Prefilter, String> {
         let reference: Vec<&str> = REFERENCE_TEXT
             .iter()
