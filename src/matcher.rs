@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use regex_automata::{Anchored, Input};
 
-use crate::rules::compile::{self, Scan};
+use crate::rules::compile::{self, Place, Scan};
 use crate::rules::{Pattern, Rule, RuleSet, Scope};
 use crate::sections::SectionKind;
 use crate::sentences;
@@ -294,7 +294,7 @@ fn matches(
     pattern: &Pattern,
     text: &str,
     (ascii_words, filtered): (bool, bool),
-    at: Option<&[usize]>,
+    place: Place,
     out: &mut Vec<Range<usize>>,
 ) {
     out.clear();
@@ -302,10 +302,12 @@ fn matches(
     // first non-ASCII letter: the fast form finds the places to try it, and
     // decides alone where no such letter touches its match.
     let fast_first = !ascii_words && filtered && pattern.fast_form_covers();
-    match at {
+    let within = match place {
+        Place::Whole => 0..text.len(),
+        Place::Within(bytes) => bytes,
         // Every match starts at one of these (the fast form on text with
         // ASCII letters and digits, the form as written on other text).
-        Some(starts) => {
+        Place::At(starts) => {
             for &start in starts {
                 if out.last().is_some_and(|m| start < m.end) {
                     continue;
@@ -321,26 +323,30 @@ fn matches(
                     out.push(m.range());
                 }
             }
+            return;
         }
-        None if fast_first => {
-            let mut from = 0;
-            while let Some(m) = next_covered_match(pattern, text, from) {
-                if m.is_empty() {
-                    // As `find_iter` goes on past an empty match.
-                    from = m.start() + char_len_at(text, m.start());
-                } else {
-                    out.push(m.range());
-                    from = m.end();
-                }
+    };
+    // Searched from the start of `within` to its end, as if from the start
+    // of the text: no match begins before it.
+    if fast_first {
+        let mut from = within.start;
+        while let Some(m) = next_covered_match(pattern, text, from..within.end) {
+            if m.is_empty() {
+                // As `find_iter` goes on past an empty match.
+                from = m.start() + char_len_at(text, m.start());
+            } else {
+                out.push(m.range());
+                from = m.end();
             }
         }
-        None => out.extend(
+    } else {
+        out.extend(
             pattern
                 .regex(ascii_words)
-                .find_iter(text)
+                .find_iter(Input::new(text).range(within))
                 .filter(|m| !m.is_empty())
                 .map(|m| m.range()),
-        ),
+        );
     }
 }
 
@@ -354,7 +360,7 @@ fn is_match(pattern: &Pattern, text: &str, (ascii_words, filtered): (bool, bool)
         return pattern.regex(true).is_match(text);
     }
     if filtered && pattern.fast_form_covers() && !compile::fast_form_may_miss(text) {
-        return next_covered_match(pattern, text, 0).is_some();
+        return next_covered_match(pattern, text, 0..text.len()).is_some();
     }
     pattern.regex(false).is_match(text)
 }
@@ -371,10 +377,13 @@ fn is_match(pattern: &Pattern, text: &str, (ascii_words, filtered): (bool, bool)
 fn next_covered_match(
     pattern: &Pattern,
     text: &str,
-    mut from: usize,
+    Range {
+        start: mut from,
+        end,
+    }: Range<usize>,
 ) -> Option<regex_automata::Match> {
-    while from <= text.len() {
-        let found = pattern.fast().search(&Input::new(text).range(from..))?;
+    while from <= end {
+        let found = pattern.fast().search(&Input::new(text).range(from..end))?;
         if let Some(m) = covered_match_at(pattern, text, found) {
             return Some(m);
         }
@@ -808,6 +817,47 @@ mod tests {
         let filtered = find_hits(&set, &paras, &spans);
         assert!(filtered.len() > 100, "{} hits", filtered.len());
         assert_eq!(filtered, find_hits_exact(&set, &paras, &spans));
+    }
+
+    #[test]
+    fn searches_between_full_stops_find_what_the_whole_text_gives() {
+        // Patterns with nothing to anchor on, whose matches start before
+        // their literals and may run up to a full stop, in sentences cut
+        // at random: the matches are those of a search of every pattern in
+        // the whole paragraph.
+        let set = rules(concat!(
+            "[[rule]]\nid = \"n\"\nany = ['(?:\\w+\\s+){0,2}neglected\\b']\n\n",
+            "[[rule]]\nid = \"s\"\nany = ['\\b(?:was|were)\\s+(?:\\w+\\s+)?not\\s+shared(?:\\s+\\w+)*']\n\n",
+            "[[rule]]\nid = \"f\"\nany = ['[^;]{0,12}shared']\n",
+        ));
+        let pieces = [
+            "It ",
+            "was ",
+            "were ",
+            "not ",
+            "shared ",
+            "neglected ",
+            "neglected",
+            ". ",
+            ".",
+            "the ",
+            "family ",
+            "Zoë ",
+            "e.g. ",
+            "; ",
+            "shared.",
+            "was not shared ",
+            "were then not ",
+        ];
+        let texts: Vec<String> =
+            crate::test_texts::texts(&pieces, 0x9e37_79b9_7f4a_7c15, 600, 30).collect();
+        let paras: Vec<Para> = texts.iter().map(|t| para(t)).collect();
+        let spans = section_spans(&[(1, 0)], paras.len());
+        let found = find_hits(&set, &paras, &spans);
+        let rules_hit = |id: &str| found.iter().filter(|h| set.rules[h.rule].id == id).count();
+        let counts = ["n", "s", "f"].map(rules_hit);
+        assert!(counts.iter().all(|&c| c > 20), "{counts:?}");
+        assert_eq!(found, find_hits_exact(&set, &paras, &spans));
     }
 
     #[test]

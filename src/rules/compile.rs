@@ -276,6 +276,9 @@ pub struct Literals {
     /// `\bno\s+record\s+of\b` needs `no`, `record` and `of`; a pattern about
     /// NRM referrals not made needs one of `made`/`considered` and `NRM`.
     pub required: Vec<Vec<Vec<u8>>>,
+    /// No match holds a full stop (`.`): every match lies between two
+    /// full stops, or the text's ends (see [`Search::Within`]).
+    pub full_stop_free: bool,
 }
 
 /// The most literal sets a pattern is filtered on (one bit each).
@@ -387,7 +390,11 @@ impl Commonness {
             required.extend(rarest);
         }
         required.truncate(MAX_FACTORS - 1);
-        Literals { starts, required }
+        Literals {
+            starts,
+            required,
+            full_stop_free: literals.full_stop_free,
+        }
     }
 }
 
@@ -467,6 +474,11 @@ pub struct Prefilter {
     need: Vec<u32>,
     /// For each pattern: whether its matches start with its literals.
     anchored: Vec<bool>,
+    /// For each `any` pattern: whether no match of it holds a full stop
+    /// (see [`Search::Within`]).
+    full_stop_free: Vec<bool>,
+    /// The length of each literal of the automaton.
+    literal_lens: Vec<usize>,
     /// `any` patterns with no literal to look for.
     always: Vec<usize>,
     /// Patterns (`any` and conditions) with a literal that has a non-ASCII
@@ -661,8 +673,30 @@ fn each_literal(
 pub enum Search {
     /// The whole paragraph.
     Whole,
+    /// Only these bytes of it, where every match must lie: the pattern
+    /// cannot match a full stop, and every match holds one of the literals
+    /// found, so it lies between the full stops (or the paragraph's ends)
+    /// around the literals found. Look-arounds still see the bytes outside.
+    Within(Range<usize>),
     /// Anchored at these byte offsets (ascending, distinct).
     At(Vec<usize>),
+}
+
+/// [`Search`] as a [`Scan`] hands it out, borrowing its offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place<'a> {
+    Whole,
+    Within(Range<usize>),
+    At(&'a [usize]),
+}
+
+/// [`Place`] as a [`Scan`] keeps it: anchored places are a range of its
+/// offsets.
+#[derive(Debug, Clone)]
+enum Kept {
+    Whole,
+    Within(Range<usize>),
+    At(Range<usize>),
 }
 
 /// Working memory for [`Prefilter::scan_into`] and [`Prefilter::scan_more`],
@@ -679,9 +713,13 @@ pub struct Scan {
     literal_hits: Vec<(usize, usize)>,
     /// (pattern, start) for the anchored candidates.
     starts: Vec<(usize, usize)>,
-    /// The candidates, ascending within a paragraph: pattern, and for
-    /// anchored ones the range of `offsets` holding the places to search at.
-    candidates: Vec<(usize, Option<Range<usize>>)>,
+    /// Per pattern: the first start and the last end of its literals found,
+    /// for candidates searched within full stops (`(usize::MAX, 0)`
+    /// between scans).
+    spans: Vec<(usize, usize)>,
+    /// The candidates, ascending within a paragraph: pattern, and where to
+    /// search it.
+    candidates: Vec<(usize, Kept)>,
     offsets: Vec<usize>,
     /// `all` and `none` patterns with literals to look for whose literals
     /// are all present (ascending within a paragraph), unless the
@@ -730,12 +768,13 @@ impl Scan {
         self.touched = Vec::new();
         self.literal_hits = Vec::new();
         self.starts = Vec::new();
+        self.spans = Vec::new();
     }
 
     /// The patterns that may match in the paragraph last scanned (ascending
-    /// index into [`Prefilter::owners`]), each with the places to search it
-    /// at (anchored), or `None` to search the whole text.
-    pub fn candidates(&self) -> impl Iterator<Item = (usize, Option<&[usize]>)> + '_ {
+    /// index into [`Prefilter::owners`]), each with where to search it (see
+    /// [`Search`]).
+    pub fn candidates(&self) -> impl Iterator<Item = (usize, Place<'_>)> + '_ {
         self.candidates_in(&self.last)
     }
 
@@ -743,10 +782,17 @@ impl Scan {
     pub fn candidates_in<'a>(
         &'a self,
         scanned: &Scanned,
-    ) -> impl Iterator<Item = (usize, Option<&'a [usize]>)> + 'a {
+    ) -> impl Iterator<Item = (usize, Place<'a>)> + 'a {
         self.candidates[scanned.candidates.clone()]
             .iter()
-            .map(|(i, at)| (*i, at.clone().map(|r| &self.offsets[r])))
+            .map(|(i, kept)| {
+                let place = match kept {
+                    Kept::Whole => Place::Whole,
+                    Kept::Within(bytes) => Place::Within(bytes.clone()),
+                    Kept::At(r) => Place::At(&self.offsets[r.clone()]),
+                };
+                (*i, place)
+            })
     }
 
     /// Whether the literals of the `all` or `none` pattern numbered
@@ -769,6 +815,8 @@ impl Prefilter {
             targets: Vec::new(),
             need: Vec::new(),
             anchored: Vec::new(),
+            full_stop_free: Vec::new(),
+            literal_lens: Vec::new(),
             always: Vec::new(),
             unicode_literals: Vec::new(),
             has_unicode_literal: Vec::new(),
@@ -824,6 +872,7 @@ impl Prefilter {
         let mut owners = Vec::new();
         let mut need = Vec::new();
         let mut anchored = Vec::new();
+        let mut full_stop_free = Vec::new();
         let mut always = Vec::new();
         let mut has_unicode_literal = Vec::new();
         // Literal (ASCII-lowercased, as the automaton compares) → targets.
@@ -851,6 +900,7 @@ impl Prefilter {
                 }
                 need.push(bits);
                 anchored.push(plan.starts.is_some());
+                full_stop_free.push(plan.full_stop_free);
             }
         }
         // `all` and `none` patterns: every literal set is required, prefixes
@@ -892,6 +942,7 @@ impl Prefilter {
             targets.extend(ts);
             literals.push(lit);
         }
+        let literal_lens = literals.iter().map(Vec::len).collect();
         let literals = if literals.is_empty() {
             None
         } else {
@@ -906,6 +957,8 @@ impl Prefilter {
             targets,
             need,
             anchored,
+            full_stop_free,
+            literal_lens,
             always,
             unicode_literals,
             has_unicode_literal,
@@ -940,7 +993,14 @@ impl Prefilter {
         let mut scan = Scan::default();
         self.scan_into(text, ascii_words, &mut scan);
         scan.candidates()
-            .map(|(i, at)| (i, at.map_or(Search::Whole, |at| Search::At(at.to_vec()))))
+            .map(|(i, place)| {
+                let search = match place {
+                    Place::Whole => Search::Whole,
+                    Place::Within(bytes) => Search::Within(bytes),
+                    Place::At(at) => Search::At(at.to_vec()),
+                };
+                (i, search)
+            })
             .collect()
     }
 
@@ -982,7 +1042,7 @@ impl Prefilter {
     pub(crate) fn scan_nothing_filtered(&self, scan: &mut Scan) -> Scanned {
         let first_candidate = scan.candidates.len();
         scan.candidates
-            .extend((0..self.owners.len()).map(|i| (i, None)));
+            .extend((0..self.owners.len()).map(|i| (i, Kept::Whole)));
         scan.last = Scanned {
             candidates: first_candidate..scan.candidates.len(),
             conditions: scan.conditions.len()..scan.conditions.len(),
@@ -1020,26 +1080,41 @@ impl Prefilter {
                 scan.found[i] = self.need[i];
             }
         }
-        let anchors =
-            |i: usize| self.anchored[i] && !(unicode_words && self.has_unicode_literal[i]);
+        // Where a literal of a pattern may be present without having been
+        // found, its literals say nothing of where it matches.
+        let located = |i: usize| !(unicode_words && self.has_unicode_literal[i]);
+        let anchors = |i: usize| self.anchored[i] && located(i);
+        // Searched only between the full stops around its literals (see
+        // `Search::Within`).
+        let bounded =
+            |i: usize| !self.anchored[i] && self.full_stop_free.get(i) == Some(&true) && located(i);
         // Which patterns have every literal set present (their bits stay
-        // set until the end, for the anchored ones' starts below).
-        let mut anchored_candidates = false;
+        // set until the end, for the places below).
+        let mut placed_candidates = false;
         scan.touched.retain(|&i| {
             let complete = scan.found[i] == self.need[i];
             if !complete {
                 scan.found[i] = 0;
             }
-            anchored_candidates |= complete && anchors(i);
+            placed_candidates |= complete && (anchors(i) || bounded(i));
             complete
         });
-        // Places where an anchored candidate's literal starts.
+        // Places where an anchored candidate's literal starts, and the span
+        // of the literals of a bounded one.
         scan.starts.clear();
-        if anchored_candidates {
+        scan.spans.resize(self.need.len(), NO_SPAN);
+        if placed_candidates {
             for &(literal, offset) in &scan.literal_hits {
                 for t in &self.targets[self.literal_targets[literal].clone()] {
-                    if t.start && scan.found[t.pattern] != 0 && anchors(t.pattern) {
+                    if scan.found[t.pattern] == 0 {
+                        continue;
+                    }
+                    if t.start && anchors(t.pattern) {
                         scan.starts.push((t.pattern, offset));
+                    } else if bounded(t.pattern) {
+                        let span = &mut scan.spans[t.pattern];
+                        span.0 = span.0.min(offset);
+                        span.1 = span.1.max(offset + self.literal_lens[literal]);
                     }
                 }
             }
@@ -1059,7 +1134,13 @@ impl Prefilter {
                 continue;
             }
             if !anchors(i) {
-                scan.candidates.push((i, None));
+                let span = std::mem::replace(&mut scan.spans[i], NO_SPAN);
+                let place = if span == NO_SPAN {
+                    Kept::Whole
+                } else {
+                    Kept::Within(between_full_stops(text, span))
+                };
+                scan.candidates.push((i, place));
                 continue;
             }
             // `starts` is sorted by pattern: skip to this one's.
@@ -1074,7 +1155,8 @@ impl Prefilter {
                 scan.offsets.push(offset);
                 next_start += 1;
             }
-            scan.candidates.push((i, Some(first..scan.offsets.len())));
+            scan.candidates
+                .push((i, Kept::At(first..scan.offsets.len())));
         }
     }
 
@@ -1093,6 +1175,19 @@ impl Prefilter {
             .filter(|&&i| i < self.owners.len())
             .count()
     }
+}
+
+/// An empty span of literals found (see [`Scan::spans`]).
+const NO_SPAN: (usize, usize) = (usize::MAX, 0);
+
+/// The bytes of `text` from just after the last full stop before `span`
+/// to the first one after it (or the text's ends): where a match that
+/// holds no full stop, and holds a literal in `span`, must lie.
+fn between_full_stops(text: &str, (start, end): (usize, usize)) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let from = memchr::memrchr(b'.', &bytes[..start]).map_or(0, |i| i + 1);
+    let to = memchr::memchr(b'.', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+    from..to
 }
 
 /// Whether every literal of a set is ASCII (ASCII case folding then finds
@@ -1335,7 +1430,31 @@ pub fn literals_of(source: &str) -> Literals {
     }
     required.sort();
     required.dedup();
-    Literals { starts, required }
+    Literals {
+        starts,
+        required,
+        full_stop_free: !can_match_full_stop(&hir),
+    }
+}
+
+/// Whether any match of `hir` can hold a full stop: a literal or class
+/// anywhere in it has one.
+fn can_match_full_stop(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(literal) => literal.0.contains(&b'.'),
+        HirKind::Class(Class::Unicode(class)) => {
+            class.iter().any(|r| r.start() <= '.' && '.' <= r.end())
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            class.iter().any(|r| r.start() <= b'.' && b'.' <= r.end())
+        }
+        HirKind::Repetition(r) => r.max != Some(0) && can_match_full_stop(&r.sub),
+        HirKind::Capture(c) => can_match_full_stop(&c.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            parts.iter().any(can_match_full_stop)
+        }
+    }
 }
 
 /// A literal set for each part every match needs: the parts of a sequence
@@ -1841,14 +1960,8 @@ mod tests {
             .collect();
         for (&(text, ascii), part) in paragraphs.iter().zip(&parts) {
             pf.scan_into(text, ascii, &mut scan);
-            let alone: Vec<(usize, Option<Vec<usize>>)> = scan
-                .candidates()
-                .map(|(i, at)| (i, at.map(<[usize]>::to_vec)))
-                .collect();
-            let kept: Vec<(usize, Option<Vec<usize>>)> = together
-                .candidates_in(part)
-                .map(|(i, at)| (i, at.map(<[usize]>::to_vec)))
-                .collect();
+            let alone: Vec<(usize, Place)> = scan.candidates().collect();
+            let kept: Vec<(usize, Place)> = together.candidates_in(part).collect();
             assert_eq!(alone, kept, "{text}");
             assert_eq!(part.has_candidates(), !alone.is_empty(), "{text}");
             for c in conditions {
@@ -1864,7 +1977,10 @@ mod tests {
         let places = |part: &Scanned| -> Vec<usize> {
             together
                 .candidates_in(part)
-                .filter_map(|(_, at)| at.map(<[usize]>::to_vec))
+                .filter_map(|(_, place)| match place {
+                    Place::At(at) => Some(at.to_vec()),
+                    _ => None,
+                })
                 .flatten()
                 .collect()
         };
@@ -1893,13 +2009,70 @@ mod tests {
         )
         .unwrap();
         let scan = |text: &str| pf.scan(text, true);
-        // Only `NRM` is looked for: `the` would rule nothing out.
-        assert_eq!(scan("An NRM was made"), [(0, Search::Whole)]);
+        // Only `NRM` is looked for: `the` would rule nothing out. With no
+        // full stop, the pattern is searched in the whole paragraph.
+        assert_eq!(scan("An NRM was made"), [(0, Search::Within(0..15))]);
         // With every set common, the rarest still filters.
         assert_eq!(scan("The end."), []);
-        assert_eq!(scan("A family"), [(1, Search::Whole)]);
+        assert_eq!(scan("A family"), [(1, Search::Within(0..8))]);
         // A rare prefix is searched for anchored, where it occurs.
         assert_eq!(scan("On modern slavery"), [(2, Search::At(vec![3]))]);
+    }
+
+    #[test]
+    fn patterns_without_a_full_stop_are_searched_between_those_around_their_literals() {
+        let mut errors = Vec::new();
+        let rules = compile(
+            vec![
+                // No literal to anchor on; `neglected` is required.
+                raw(&[r"(?:\w+\s+)?neglected\b"]),
+                // The same, but a match may run over a full stop.
+                raw(&[r"(?:\w+\s+)?neglected[^;]*"]),
+            ],
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let pf = Prefilter::build(&rules).unwrap();
+        let text = "One. It was neglected here. Three. He neglected it. Five.";
+        // From just after the full stop before the first `neglected` to the
+        // one after the last.
+        let (first, last) = (text.find(" It").unwrap(), text.find(". Five").unwrap());
+        assert_eq!(
+            pf.scan(text, true),
+            [(0, Search::Within(first..last)), (1, Search::Whole)]
+        );
+        // One literal found: its own sentence, full stops excluded.
+        let text = "It was neglected. Then";
+        assert_eq!(pf.scan(text, true)[0], (0, Search::Within(0..16)));
+        let text = "Before. neglected";
+        assert_eq!(pf.scan(text, true)[0], (0, Search::Within(7..17)));
+        // A literal with other letters, which may be there in another case
+        // without being found (the first one here), says nothing of where
+        // the pattern matches.
+        let rules = compile(vec![raw(&[r"(?:\w+\s+)?négligé\b"])], &mut errors);
+        let pf = Prefilter::build(&rules).unwrap();
+        assert_eq!(
+            pf.scan("Un NÉGLIGÉ. Zoë. Un négligé.", false),
+            [(0, Search::Whole)]
+        );
+    }
+
+    #[test]
+    fn full_stops_are_read_off_every_literal_and_class() {
+        for (pattern, free) in [
+            (r"\bneglect(?:ed|ful)?\b", true),
+            (r"\bno\s+(?-u:\w)+\s+of\b", true),
+            (r"\bNRM\b[^.;]{0,60}\bnot\b", true),
+            (r"\bvs\.", false),
+            (r"\bNRM\b.{0,60}\bnot\b", false),
+            (r"\bNRM\b[^;]{0,60}", false),
+            (r"\bNRM\W+not\b", false),
+            (r"[,.]\s*however", false),
+            (r"(?-u:[\x20-\x7e])+NRM", false),
+            (r"NRM(?:\.){0}", true),
+        ] {
+            assert_eq!(literals_of(pattern).full_stop_free, free, "{pattern}");
+        }
     }
 
     #[test]
