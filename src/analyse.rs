@@ -334,17 +334,35 @@ fn analyse_batch(
                 .map(|paras| matcher::find_candidates(rules, paras))
         })
         .collect();
+    // The whole batch's searches at once, a pattern at a time (see
+    // `matcher::find_matches`).
+    let scanned: Vec<(&[Para], &Candidates)> = views
+        .iter()
+        .zip(&candidates)
+        .filter_map(|(paras, c)| Some((paras.as_deref()?, c.as_ref()?)))
+        .collect();
+    let mut matches = matcher::find_matches(rules, &scanned).into_iter();
     let hits: Vec<Vec<Hit>> = located
         .iter()
         .zip(views.iter().zip(&candidates))
-        .map(|(l, found)| match (l, found) {
-            (Ok(l), (Some(paras), Some(c))) => {
-                let spans = themes::section_spans(&l.started.parsed);
-                matcher::search_candidates(rules, paras, &spans, c)
+        .map(|(l, found)| match found {
+            (Some(paras), Some(c)) => {
+                // Taken in the order `scanned` holds them, for every
+                // document it holds.
+                let matches = matches.next().unwrap_or_default();
+                match l {
+                    Ok(l) => {
+                        let spans = themes::section_spans(&l.started.parsed);
+                        matcher::hits_from_matches(rules, paras, &spans, c, &matches)
+                    }
+                    Err(_) => Vec::new(),
+                }
             }
             _ => Vec::new(),
         })
         .collect();
+    drop(matches);
+    drop(scanned);
     drop(candidates);
     drop(views);
     located

@@ -738,6 +738,13 @@ pub struct Scanned {
 }
 
 impl Scanned {
+    /// The positions of the paragraph's candidates among all those of its
+    /// [`Scan`] (see [`Scan::candidate_count`]), in the order
+    /// [`Scan::candidates_in`] gives them.
+    pub fn candidate_ids(&self) -> Range<usize> {
+        self.candidates.clone()
+    }
+
     /// Whether any pattern may match in the paragraph.
     pub fn has_candidates(&self) -> bool {
         !self.candidates.is_empty()
@@ -776,6 +783,12 @@ impl Scan {
     /// [`Search`]).
     pub fn candidates(&self) -> impl Iterator<Item = (usize, Place<'_>)> + '_ {
         self.candidates_in(&self.last)
+    }
+
+    /// How many candidates the paragraphs scanned into this scan have in
+    /// all: each has a position below this (see [`Scanned::candidate_ids`]).
+    pub fn candidate_count(&self) -> usize {
+        self.candidates.len()
     }
 
     /// [`Scan::candidates`] of the paragraph `scanned` describes.
