@@ -916,13 +916,18 @@ static KIND_WORD_STARTS: LazyLock<KindWordStarts> =
 /// The kind a title names, if any.
 pub fn kind_of_title(title: &str) -> Option<SectionKind> {
     let lower = title.to_lowercase();
-    let present = KIND_WORD_STARTS.in_title(&lower);
+    kind_among(&lower, KIND_WORD_STARTS.in_title(&lower))
+}
+
+/// The kind a lower-cased title names, searching it for the kind words
+/// whose bits are set in `words` (in the order of [`KIND_WORDS`]).
+fn kind_among(lower: &str, words: u64) -> Option<SectionKind> {
     let mut best: Option<(usize, bool, SectionKind)> = None;
     for (i, w) in KIND_WORDS.iter().enumerate() {
-        if present & (1 << i) == 0 {
+        if words & (1 << i) == 0 {
             continue;
         }
-        if let Some(m) = w.pattern.find(&lower) {
+        if let Some(m) = w.pattern.find(lower) {
             let better = match best {
                 None => true,
                 Some((pos, weak, _)) => (weak && !w.weak) || (weak == w.weak && m.start() < pos),
@@ -1200,25 +1205,8 @@ mod tests {
     #[test]
     fn kinds_read_off_only_the_words_a_title_holds_are_those_of_every_word() {
         // Each kind word searched in every title, as before the scan for
-        // their first letters.
-        let every_word = |title: &str| {
-            let lower = title.to_lowercase();
-            let mut best: Option<(usize, bool, SectionKind)> = None;
-            for w in KIND_WORDS.iter() {
-                if let Some(m) = w.pattern.find(&lower) {
-                    let better = match best {
-                        None => true,
-                        Some((pos, weak, _)) => {
-                            (weak && !w.weak) || (weak == w.weak && m.start() < pos)
-                        }
-                    };
-                    if better {
-                        best = Some((m.start(), w.weak, w.kind));
-                    }
-                }
-            }
-            best.map(|(_, _, k)| k)
-        };
+        // their first literals.
+        let every_word = |title: &str| kind_among(&title.to_lowercase(), u64::MAX);
         let pieces = [
             " ",
             "and ",
