@@ -205,11 +205,11 @@ impl Matches {
 /// which has left the processor's caches by the time its pattern comes up
 /// again paragraph by paragraph; their cost is mostly in fetching them, not
 /// in the bytes they read. Taken a pattern at a time over the batch of
-/// documents a worker holds (about a megabyte of text), a pattern's
-/// automaton is fetched once for dozens of searches. That made `themes`
-/// 0.94× and `analyse` 0.96× the CPU time (in pairs) against the same
-/// searches made paragraph by paragraph. Per document (a tenth of the
-/// searches in a row) it had been no faster.
+/// documents a worker holds (up to eight documents and a megabyte of text),
+/// a pattern's automaton is fetched once for dozens of searches. That made
+/// `themes` 0.93–0.95× and `analyse` 0.96× the CPU time (in pairs) against
+/// the same searches made paragraph by paragraph. A document at a time (a
+/// few searches of a pattern in a row) it had been slower (1.04×).
 pub fn find_matches(rules: &RuleSet, docs: &[(&[Para], &Candidates)]) -> Vec<Matches> {
     /// One search to make: in paragraph `para` of document `doc`, for the
     /// candidate at `id` of that document's scan.
