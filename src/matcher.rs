@@ -320,9 +320,8 @@ pub fn hits_from_matches(
         for ((set_index, _), id) in scan.candidates_in(in_para).zip(ids) {
             let (ri, _) = rules.prefilter.owners[set_index];
             let rule = &rules.rules[ri];
-            if !rule.allows(para.kind) {
-                continue;
-            }
+            // A candidate whose rule may not fire in this kind of section
+            // was not searched (see `find_matches`): it has no match.
             for m in matches.of(id) {
                 if !split {
                     sentences::split_into(text, &mut sentence_bounds);
