@@ -14,12 +14,13 @@
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, BuildError, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex_automata::meta;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
 use super::file::{Example, RawPattern, RawRule, RuleError, Scope, Severity};
+use super::literals::LiteralScanner;
 use crate::sections::SectionKind;
 
 /// Size limit for one compiled pattern (the regex crate's default is 10 MiB;
@@ -465,11 +466,12 @@ impl Rule {
 /// matcher normalised, without it).
 #[derive(Debug, Clone)]
 pub struct Prefilter {
-    literals: Option<aho_corasick::dfa::DFA>,
-    /// For each distinct literal of the automaton, the range of `targets`
-    /// it stands for.
-    literal_targets: Vec<Range<usize>>,
-    targets: Vec<Target>,
+    literals: Option<LiteralScanner>,
+    /// For each group of literals the scanner reports (see
+    /// [`LiteralScanner::each_end`]), the range of `targets` it stands for:
+    /// those of every literal of the group.
+    group_targets: Vec<Range<usize>>,
+    targets: Vec<GroupTarget>,
     /// For each pattern: the bits of all its literal sets.
     need: Vec<u32>,
     /// For each pattern: whether its matches start with its literals.
@@ -477,8 +479,6 @@ pub struct Prefilter {
     /// For each `any` pattern: whether no match of it holds a full stop
     /// (see [`Search::Within`]).
     full_stop_free: Vec<bool>,
-    /// The length of each literal of the automaton.
-    literal_lens: Vec<usize>,
     /// `any` patterns with no literal to look for.
     always: Vec<usize>,
     /// Patterns (`any` and conditions) with a literal that has a non-ASCII
@@ -530,6 +530,16 @@ struct Target {
     start: bool,
 }
 
+/// What finding a group of literals ending somewhere says: one [`Target`]
+/// of one of its literals, which starts `len` bytes before.
+#[derive(Debug, Clone, Copy)]
+struct GroupTarget {
+    pattern: u32,
+    bit: u32,
+    len: u32,
+    start: bool,
+}
+
 /// Files the literals of `pattern`'s sets under each literal (ASCII
 /// lowercased, as the automaton compares), one bit per set (`true`: a set of
 /// prefixes to anchor on); returns the bits of all its sets.
@@ -554,118 +564,6 @@ fn add_targets<'a>(
         }
     }
     bits
-}
-
-/// The automaton of the prefilter's literals (ASCII lower-cased, as the
-/// prefilter files them) for [`each_literal`]: a DFA, bigger than the
-/// automaton's other forms but the fastest to search with. It compares
-/// bytes as they are, and [`each_literal`] lower-cases each byte of the text
-/// as it steps: that is half the size of a DFA that folds case itself (0.96
-/// MB against 1.9 MB for the built-in rules' literals), and stepping waits
-/// on loads from its table. A few literals (a small rule set of one's own)
-/// get the crate's own search instead, which skips with a vector search to
-/// where one may start but does not lower-case the text: their automaton
-/// folds case.
-fn literal_automaton(literals: &[Vec<u8>]) -> Result<aho_corasick::dfa::DFA, BuildError> {
-    use aho_corasick::automaton::Automaton;
-    let exact = literal_automaton_builder(false).build(literals)?;
-    if exact.prefilter().is_none() {
-        return Ok(exact);
-    }
-    literal_automaton_builder(true).build(literals)
-}
-
-/// The settings of [`literal_automaton`], folding ASCII case or not (tests
-/// build it both with and without the vector search).
-fn literal_automaton_builder(fold_case: bool) -> aho_corasick::dfa::Builder {
-    let mut builder = aho_corasick::dfa::DFA::builder();
-    builder
-        .ascii_case_insensitive(fold_case)
-        .match_kind(MatchKind::Standard)
-        .start_kind(aho_corasick::StartKind::Unanchored);
-    builder
-}
-
-/// Calls `found(literal, start)` for every occurrence of every literal of
-/// `dfa` in `haystack`, overlapping ones included: the matches
-/// `find_overlapping_iter` reports, though not in the same order, ASCII
-/// case ignored: `dfa` is one of [`literal_automaton`]'s, whose literals are
-/// lower-cased, and which folds case itself if it has a vector search. The
-/// DFA is stepped in a loop of its own, over the two halves of the text at
-/// once, each byte lower-cased: each step waits on a load from a transition
-/// table bigger than the processor's fastest caches, and two independent
-/// walks wait together.
-fn each_literal(
-    dfa: &aho_corasick::dfa::DFA,
-    haystack: &[u8],
-    mut found: impl FnMut(usize, usize),
-) {
-    use aho_corasick::automaton::Automaton;
-    let unanchored = aho_corasick::Anchored::No;
-    let Ok(start) = dfa.start_state(unanchored) else {
-        return;
-    };
-    if let Some(iter) = dfa.prefilter().and_then(|_| {
-        dfa.try_find_overlapping_iter(aho_corasick::Input::new(haystack))
-            .ok()
-    }) {
-        // Few literals: the crate's search skips from one place a literal
-        // may start to the next, far faster than stepping byte by byte.
-        for m in iter {
-            found(m.pattern().as_usize(), m.start());
-        }
-        return;
-    }
-    let mut report = |state, end: usize| {
-        for k in 0..dfa.match_len(state) {
-            let literal = dfa.match_pattern(state, k);
-            found(literal.as_usize(), end - dfa.pattern_len(literal));
-        }
-    };
-    if dfa.is_match(start) {
-        report(start, 0);
-    }
-    // The automaton's state depends only on the last `max_pattern_len`
-    // bytes read: the second walk, started that far before the middle, is
-    // in step with the first by the middle, and reports only what ends
-    // after it.
-    let longest = dfa.max_pattern_len();
-    let middle = haystack.len() / 2;
-    let (first, second_from) = if middle > 2 * longest {
-        (&haystack[..middle], middle - longest)
-    } else {
-        (haystack, haystack.len())
-    };
-    let second = &haystack[second_from..];
-    let (mut a, mut b) = (start, start);
-    // A special state is a match, or the dead state (which an unanchored
-    // search for every occurrence never reaches, and which matches
-    // nothing), or with a prefilter the start state.
-    for (i, (&x, &y)) in first.iter().zip(second).enumerate() {
-        a = dfa.next_state(unanchored, a, x.to_ascii_lowercase());
-        b = dfa.next_state(unanchored, b, y.to_ascii_lowercase());
-        if dfa.is_special(a) && dfa.is_match(a) {
-            report(a, i + 1);
-        }
-        let end = second_from + i + 1;
-        if dfa.is_special(b) && dfa.is_match(b) && end > middle {
-            report(b, end);
-        }
-    }
-    let together = first.len().min(second.len());
-    for (i, &x) in first.iter().enumerate().skip(together) {
-        a = dfa.next_state(unanchored, a, x.to_ascii_lowercase());
-        if dfa.is_special(a) && dfa.is_match(a) {
-            report(a, i + 1);
-        }
-    }
-    for (i, &y) in second.iter().enumerate().skip(together) {
-        b = dfa.next_state(unanchored, b, y.to_ascii_lowercase());
-        let end = second_from + i + 1;
-        if dfa.is_special(b) && dfa.is_match(b) && end > middle {
-            report(b, end);
-        }
-    }
 }
 
 /// Where a pattern must be searched in a paragraph.
@@ -709,7 +607,8 @@ pub struct Scan {
     found: Vec<u32>,
     /// Patterns with a bit set.
     touched: Vec<usize>,
-    /// Every literal found: (literal, start), in no particular order.
+    /// Every place literals were found: (group, end), in no particular
+    /// order (see [`LiteralScanner::each_end`]).
     literal_hits: Vec<(usize, usize)>,
     /// (pattern, start) for the anchored candidates.
     starts: Vec<(usize, usize)>,
@@ -824,12 +723,11 @@ impl Prefilter {
     pub fn empty() -> Prefilter {
         Prefilter {
             literals: None,
-            literal_targets: Vec::new(),
+            group_targets: Vec::new(),
             targets: Vec::new(),
             need: Vec::new(),
             anchored: Vec::new(),
             full_stop_free: Vec::new(),
-            literal_lens: Vec::new(),
             always: Vec::new(),
             unicode_literals: Vec::new(),
             has_unicode_literal: Vec::new(),
@@ -947,31 +845,42 @@ impl Prefilter {
                 anchored.push(false);
             }
         }
-        let mut literal_targets = Vec::with_capacity(by_literal.len());
+        let (literals, literal_targets): (Vec<Vec<u8>>, Vec<Vec<Target>>) =
+            by_literal.into_iter().unzip();
+        let mut group_targets = Vec::new();
         let mut targets = Vec::new();
-        let mut literals = Vec::with_capacity(by_literal.len());
-        for (lit, ts) in by_literal {
-            literal_targets.push(targets.len()..targets.len() + ts.len());
-            targets.extend(ts);
-            literals.push(lit);
-        }
-        let literal_lens = literals.iter().map(Vec::len).collect();
         let literals = if literals.is_empty() {
             None
         } else {
-            Some(literal_automaton(&literals).map_err(|e| e.to_string())?)
+            let scanner = LiteralScanner::build(&literals).map_err(|e| e.to_string())?;
+            let too_many = |_| "too many literals in the rules' patterns".to_string();
+            for group in 0..scanner.groups() {
+                let first = targets.len();
+                for &literal in scanner.literals_of(group) {
+                    let len = u32::try_from(literals[literal].len()).map_err(too_many)?;
+                    for t in &literal_targets[literal] {
+                        targets.push(GroupTarget {
+                            pattern: u32::try_from(t.pattern).map_err(too_many)?,
+                            bit: t.bit,
+                            len,
+                            start: t.start,
+                        });
+                    }
+                }
+                group_targets.push(first..targets.len());
+            }
+            Some(scanner)
         };
         let unicode_literals = (0..has_unicode_literal.len())
             .filter(|&i| has_unicode_literal[i])
             .collect();
         Ok(Prefilter {
             literals,
-            literal_targets,
+            group_targets,
             targets,
             need,
             anchored,
             full_stop_free,
-            literal_lens,
             always,
             unicode_literals,
             has_unicode_literal,
@@ -1070,13 +979,13 @@ impl Prefilter {
         scan.found.resize(self.need.len(), 0);
         scan.touched.clear();
         scan.literal_hits.clear();
-        if let Some(dfa) = &self.literals {
-            each_literal(dfa, text.as_bytes(), |literal, start| {
-                scan.literal_hits.push((literal, start));
-                for t in &self.targets[self.literal_targets[literal].clone()] {
-                    let f = &mut scan.found[t.pattern];
+        if let Some(scanner) = &self.literals {
+            scanner.each_end(text.as_bytes(), |group, end| {
+                scan.literal_hits.push((group, end));
+                for t in &self.targets[self.group_targets[group].clone()] {
+                    let f = &mut scan.found[t.pattern as usize];
                     if *f == 0 {
-                        scan.touched.push(t.pattern);
+                        scan.touched.push(t.pattern as usize);
                     }
                     *f |= t.bit;
                 }
@@ -1117,17 +1026,19 @@ impl Prefilter {
         scan.starts.clear();
         scan.spans.resize(self.need.len(), NO_SPAN);
         if placed_candidates {
-            for &(literal, offset) in &scan.literal_hits {
-                for t in &self.targets[self.literal_targets[literal].clone()] {
-                    if scan.found[t.pattern] == 0 {
+            for &(group, end) in &scan.literal_hits {
+                for t in &self.targets[self.group_targets[group].clone()] {
+                    let pattern = t.pattern as usize;
+                    if scan.found[pattern] == 0 {
                         continue;
                     }
-                    if t.start && anchors(t.pattern) {
-                        scan.starts.push((t.pattern, offset));
-                    } else if bounded(t.pattern) {
-                        let span = &mut scan.spans[t.pattern];
+                    let offset = end - t.len as usize;
+                    if t.start && anchors(pattern) {
+                        scan.starts.push((pattern, offset));
+                    } else if bounded(pattern) {
+                        let span = &mut scan.spans[pattern];
                         span.0 = span.0.min(offset);
-                        span.1 = span.1.max(offset + self.literal_lens[literal]);
+                        span.1 = span.1.max(end);
                     }
                 }
             }
@@ -1570,75 +1481,6 @@ mod tests {
             priority: 0,
             min_matches: 1,
         }
-    }
-
-    #[test]
-    fn each_literal_finds_every_overlapping_occurrence() {
-        use aho_corasick::automaton::Automaton;
-        // Literals that nest and share prefixes and suffixes, in texts of
-        // every length from empty to well past the one where the scan
-        // walks the two halves at once (twice the longest literal, here 8).
-        // Hundreds of literals, as the built-in rules have, get no vector
-        // search for where one may start, and the DFA is stepped; a few
-        // that all start with one letter get one.
-        let stepped = [
-            "no", "not", "nothing", "thing", "in", "ing", "nrm", "referral", "ral", "a",
-        ];
-        let skipped = ["n", "nn", "no", "not", "nothing", "nrm"];
-        let pieces = [
-            "nothing ", "NOT ", "referral", "x", " ", "nrm,", "Thing", "n", "o",
-        ];
-        // Stepped, the automaton folds case or not (each byte is lower-cased
-        // as it is read); skipped, it folds case, as `literal_automaton`
-        // builds it for so few literals.
-        for (literals, skips, fold_case) in [
-            (&stepped[..], false, false),
-            (&stepped[..], false, true),
-            (&skipped[..], true, true),
-        ] {
-            let literals: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
-            let mut builder = literal_automaton_builder(fold_case);
-            if !skips {
-                builder.prefilter(false);
-            }
-            let dfa = builder.build(&literals).unwrap();
-            assert_eq!(dfa.prefilter().is_some(), skips);
-            // And what `literal_automaton` builds for them.
-            let built = literal_automaton(&literals).unwrap();
-            assert_eq!(built.prefilter().is_some(), skips);
-            let reference = AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&literals)
-                .unwrap();
-            let mut seed = 7u64;
-            for len in 0..240 {
-                let mut text = String::new();
-                while text.len() < len {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-                }
-                let mut expected: Vec<(usize, usize)> = reference
-                    .find_overlapping_iter(&text)
-                    .map(|m| (m.pattern().as_usize(), m.start()))
-                    .collect();
-                expected.sort_unstable();
-                for automaton in [&dfa, &built] {
-                    let mut found = Vec::new();
-                    each_literal(automaton, text.as_bytes(), |literal, start| {
-                        found.push((literal, start))
-                    });
-                    found.sort_unstable();
-                    assert_eq!(found, expected, "{text:?}");
-                }
-            }
-        }
-        // The built-in rules' literals are stepped through.
-        let rules = crate::rules::RuleSet::load(&Default::default()).unwrap();
-        let builtin = rules.prefilter.literals.as_ref().unwrap();
-        assert!(builtin.prefilter().is_none());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 pub mod check;
 pub mod compile;
 pub mod file;
+mod literals;
 
 use std::collections::BTreeMap;
 use std::fmt;
