@@ -474,11 +474,8 @@ pub struct Prefilter {
     targets: Vec<GroupTarget>,
     /// For each pattern: the bits of all its literal sets.
     need: Vec<u32>,
-    /// For each pattern: whether its matches start with its literals.
-    anchored: Vec<bool>,
-    /// For each `any` pattern: whether no match of it holds a full stop
-    /// (see [`Search::Within`]).
-    full_stop_free: Vec<bool>,
+    /// For each pattern: where its literals say to search it.
+    placing: Vec<Placing>,
     /// `any` patterns with no literal to look for.
     always: Vec<usize>,
     /// Patterns (`any` and conditions) with a literal that has a non-ASCII
@@ -537,7 +534,22 @@ struct GroupTarget {
     pattern: u32,
     bit: u32,
     len: u32,
-    start: bool,
+    /// Whether it tells where the pattern is searched, once all its sets
+    /// are found: a start to anchor on, or a literal of a pattern searched
+    /// between full stops (in text with only ASCII letters).
+    places: bool,
+}
+
+/// How a candidate's literals, once found, say where to search it (in text
+/// with only ASCII letters: see [`Prefilter::add_candidates`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placing {
+    /// Its matches start with its literals: anchored there.
+    Anchored,
+    /// No match holds a full stop: between those around its literals.
+    Bounded,
+    /// The whole paragraph.
+    Whole,
 }
 
 /// Files the literals of `pattern`'s sets under each literal (ASCII
@@ -726,8 +738,7 @@ impl Prefilter {
             group_targets: Vec::new(),
             targets: Vec::new(),
             need: Vec::new(),
-            anchored: Vec::new(),
-            full_stop_free: Vec::new(),
+            placing: Vec::new(),
             always: Vec::new(),
             unicode_literals: Vec::new(),
             has_unicode_literal: Vec::new(),
@@ -782,8 +793,7 @@ impl Prefilter {
         );
         let mut owners = Vec::new();
         let mut need = Vec::new();
-        let mut anchored = Vec::new();
-        let mut full_stop_free = Vec::new();
+        let mut placing = Vec::new();
         let mut always = Vec::new();
         let mut has_unicode_literal = Vec::new();
         // Literal (ASCII-lowercased, as the automaton compares) → targets.
@@ -810,8 +820,13 @@ impl Prefilter {
                     always.push(pattern);
                 }
                 need.push(bits);
-                anchored.push(plan.starts.is_some());
-                full_stop_free.push(plan.full_stop_free);
+                placing.push(if plan.starts.is_some() {
+                    Placing::Anchored
+                } else if plan.full_stop_free {
+                    Placing::Bounded
+                } else {
+                    Placing::Whole
+                });
             }
         }
         // `all` and `none` patterns: every literal set is required, prefixes
@@ -842,7 +857,7 @@ impl Prefilter {
                 // A condition with nothing to look for is not listed in
                 // each paragraph's answer: `may_match_in` knows it may match.
                 need.push(bits);
-                anchored.push(false);
+                placing.push(Placing::Whole);
             }
         }
         let (literals, literal_targets): (Vec<Vec<u8>>, Vec<Vec<Target>>) =
@@ -859,11 +874,16 @@ impl Prefilter {
                 for &literal in scanner.literals_of(group) {
                     let len = u32::try_from(literals[literal].len()).map_err(too_many)?;
                     for t in &literal_targets[literal] {
+                        let places = match placing[t.pattern] {
+                            Placing::Anchored => t.start,
+                            Placing::Bounded => true,
+                            Placing::Whole => false,
+                        };
                         targets.push(GroupTarget {
                             pattern: u32::try_from(t.pattern).map_err(too_many)?,
                             bit: t.bit,
                             len,
-                            start: t.start,
+                            places,
                         });
                     }
                 }
@@ -879,8 +899,7 @@ impl Prefilter {
             group_targets,
             targets,
             need,
-            anchored,
-            full_stop_free,
+            placing,
             always,
             unicode_literals,
             has_unicode_literal,
@@ -980,8 +999,11 @@ impl Prefilter {
         scan.touched.clear();
         scan.literal_hits.clear();
         if let Some(scanner) = &self.literals {
+            // Found first, then filed: the walk's loop stays small.
             scanner.each_end(text.as_bytes(), |group, end| {
                 scan.literal_hits.push((group, end));
+            });
+            for &(group, _) in &scan.literal_hits {
                 for t in &self.targets[self.group_targets[group].clone()] {
                     let f = &mut scan.found[t.pattern as usize];
                     if *f == 0 {
@@ -989,7 +1011,7 @@ impl Prefilter {
                     }
                     *f |= t.bit;
                 }
-            });
+            }
         }
         // Among other letters, a literal with a non-ASCII letter may be
         // there in another case: taken as present, and not anchored on.
@@ -1004,12 +1026,13 @@ impl Prefilter {
         }
         // Where a literal of a pattern may be present without having been
         // found, its literals say nothing of where it matches.
-        let located = |i: usize| !(unicode_words && self.has_unicode_literal[i]);
-        let anchors = |i: usize| self.anchored[i] && located(i);
-        // Searched only between the full stops around its literals (see
-        // `Search::Within`).
-        let bounded =
-            |i: usize| !self.anchored[i] && self.full_stop_free.get(i) == Some(&true) && located(i);
+        let placing = |i: usize| {
+            if unicode_words && self.has_unicode_literal[i] {
+                Placing::Whole
+            } else {
+                self.placing[i]
+            }
+        };
         // Which patterns have every literal set present (their bits stay
         // set until the end, for the places below).
         let mut placed_candidates = false;
@@ -1018,27 +1041,29 @@ impl Prefilter {
             if !complete {
                 scan.found[i] = 0;
             }
-            placed_candidates |= complete && (anchors(i) || bounded(i));
+            placed_candidates |= complete && placing(i) != Placing::Whole;
             complete
         });
         // Places where an anchored candidate's literal starts, and the span
-        // of the literals of a bounded one.
+        // of the literals of a bounded one (see `Search::Within`).
         scan.starts.clear();
         scan.spans.resize(self.need.len(), NO_SPAN);
         if placed_candidates {
             for &(group, end) in &scan.literal_hits {
                 for t in &self.targets[self.group_targets[group].clone()] {
                     let pattern = t.pattern as usize;
-                    if scan.found[pattern] == 0 {
+                    if !t.places || scan.found[pattern] == 0 {
                         continue;
                     }
                     let offset = end - t.len as usize;
-                    if t.start && anchors(pattern) {
-                        scan.starts.push((pattern, offset));
-                    } else if bounded(pattern) {
-                        let span = &mut scan.spans[pattern];
-                        span.0 = span.0.min(offset);
-                        span.1 = span.1.max(end);
+                    match placing(pattern) {
+                        Placing::Anchored => scan.starts.push((pattern, offset)),
+                        Placing::Bounded => {
+                            let span = &mut scan.spans[pattern];
+                            span.0 = span.0.min(offset);
+                            span.1 = span.1.max(end);
+                        }
+                        Placing::Whole => {}
                     }
                 }
             }
@@ -1057,7 +1082,7 @@ impl Prefilter {
                 scan.conditions.push(i);
                 continue;
             }
-            if !anchors(i) {
+            if placing(i) != Placing::Anchored {
                 let span = std::mem::replace(&mut scan.spans[i], NO_SPAN);
                 let place = if span == NO_SPAN {
                     Kept::Whole
