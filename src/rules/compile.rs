@@ -619,6 +619,9 @@ pub struct Scan {
     found: Vec<u32>,
     /// Patterns with a bit set.
     touched: Vec<usize>,
+    /// Room for `touched` to be written in without a branch (see
+    /// [`Prefilter::add_candidates`]).
+    first_touched: Vec<usize>,
     /// Every place literals were found: (group, end), in no particular
     /// order (see [`LiteralScanner::each_end`]).
     literal_hits: Vec<(usize, usize)>,
@@ -684,6 +687,7 @@ impl Scan {
     pub fn release_working_memory(&mut self) {
         self.found = Vec::new();
         self.touched = Vec::new();
+        self.first_touched = Vec::new();
         self.literal_hits = Vec::new();
         self.starts = Vec::new();
         self.spans = Vec::new();
@@ -1003,15 +1007,23 @@ impl Prefilter {
             scanner.each_end(text.as_bytes(), |group, end| {
                 scan.literal_hits.push((group, end));
             });
+            // Without branches: whether a pattern is touched for the first
+            // time is a coin toss the processor cannot predict. Each is
+            // written at the end of those so far, which moves past it only
+            // the first time (room for one past every pattern).
+            let first_touched = &mut scan.first_touched;
+            first_touched.resize(first_touched.len().max(self.need.len() + 1), 0);
+            let mut touched = 0;
             for &(group, _) in &scan.literal_hits {
                 for t in &self.targets[self.group_targets[group].clone()] {
-                    let f = &mut scan.found[t.pattern as usize];
-                    if *f == 0 {
-                        scan.touched.push(t.pattern as usize);
-                    }
-                    *f |= t.bit;
+                    let pattern = t.pattern as usize;
+                    let f = scan.found[pattern];
+                    first_touched[touched] = pattern;
+                    touched += usize::from(f == 0);
+                    scan.found[pattern] = f | t.bit;
                 }
             }
+            scan.touched.extend_from_slice(&first_touched[..touched]);
         }
         // Among other letters, a literal with a non-ASCII letter may be
         // there in another case: taken as present, and not anchored on.
@@ -1034,16 +1046,20 @@ impl Prefilter {
             }
         };
         // Which patterns have every literal set present (their bits stay
-        // set until the end, for the places below).
+        // set until the end, for the places below); the others' bits are
+        // cleared. Without branches too: each is written over the last one
+        // not kept.
         let mut placed_candidates = false;
-        scan.touched.retain(|&i| {
+        let mut kept = 0;
+        for k in 0..scan.touched.len() {
+            let i = scan.touched[k];
             let complete = scan.found[i] == self.need[i];
-            if !complete {
-                scan.found[i] = 0;
-            }
+            scan.found[i] &= if complete { u32::MAX } else { 0 };
+            scan.touched[kept] = i;
+            kept += usize::from(complete);
             placed_candidates |= complete && placing(i) != Placing::Whole;
-            complete
-        });
+        }
+        scan.touched.truncate(kept);
         // Places where an anchored candidate's literal starts, and the span
         // of the literals of a bounded one (see `Search::Within`).
         scan.starts.clear();
