@@ -471,6 +471,9 @@ pub struct Prefilter {
     /// [`LiteralScanner::each_end`]), the range of `targets` it stands for:
     /// those of every literal of the group.
     group_targets: Vec<Range<usize>>,
+    /// The first of each group's `targets`: those that place (see
+    /// [`GroupTarget::places`]).
+    group_places: Vec<Range<usize>>,
     targets: Vec<GroupTarget>,
     /// For each pattern: the bits of all its literal sets.
     need: Vec<u32>,
@@ -740,6 +743,7 @@ impl Prefilter {
         Prefilter {
             literals: None,
             group_targets: Vec::new(),
+            group_places: Vec::new(),
             targets: Vec::new(),
             need: Vec::new(),
             placing: Vec::new(),
@@ -867,6 +871,7 @@ impl Prefilter {
         let (literals, literal_targets): (Vec<Vec<u8>>, Vec<Vec<Target>>) =
             by_literal.into_iter().unzip();
         let mut group_targets = Vec::new();
+        let mut group_places = Vec::new();
         let mut targets = Vec::new();
         let literals = if literals.is_empty() {
             None
@@ -891,7 +896,11 @@ impl Prefilter {
                         });
                     }
                 }
+                // Those that place first: collecting places reads only them.
+                targets[first..].sort_by_key(|t| !t.places);
+                let placing_end = first + targets[first..].iter().filter(|t| t.places).count();
                 group_targets.push(first..targets.len());
+                group_places.push(first..placing_end);
             }
             Some(scanner)
         };
@@ -901,6 +910,7 @@ impl Prefilter {
         Ok(Prefilter {
             literals,
             group_targets,
+            group_places,
             targets,
             need,
             placing,
@@ -1066,9 +1076,9 @@ impl Prefilter {
         scan.spans.resize(self.need.len(), NO_SPAN);
         if placed_candidates {
             for &(group, end) in &scan.literal_hits {
-                for t in &self.targets[self.group_targets[group].clone()] {
+                for t in &self.targets[self.group_places[group].clone()] {
                     let pattern = t.pattern as usize;
-                    if !t.places || scan.found[pattern] == 0 {
+                    if scan.found[pattern] == 0 {
                         continue;
                     }
                     let offset = end - t.len as usize;
