@@ -316,6 +316,8 @@ struct Walk<'a> {
     areas: Vec<Option<Area>>,
     /// Sections whose own paragraphs hold a list or a label.
     structured: Vec<bool>,
+    /// Per paragraph: whether it holds a label (see [`Walk::label_at`]).
+    labelled: Vec<bool>,
     consumed: Vec<bool>,
     drafts: Vec<Draft>,
     state: ListState,
@@ -326,11 +328,20 @@ pub(super) fn collect(parsed: &Parsed) -> Vec<Draft> {
     let paragraphs = &parsed.layout.paragraphs;
     let sections = &parsed.outline.sections;
     let areas = (0..sections.len()).map(|s| area_of(sections, s)).collect();
+    // Which paragraphs hold a label, asked once each: the walk asks of the
+    // same paragraph again as it looks ahead for a label's text.
+    let labelled: Vec<bool> = paragraphs
+        .iter()
+        .map(|p| {
+            (is_text(p) || matches!(p.role, Role::Heading | Role::ItemLabel))
+                && LABEL.is_match(p.as_str().trim_end())
+        })
+        .collect();
     let mut structured = vec![false; sections.len()];
-    for p in paragraphs {
+    for (p, &labelled) in paragraphs.iter().zip(&labelled) {
         let listed = matches!(p.role, Role::ListItem | Role::ItemLabel)
             || (p.role == Role::TableRow && p.marker.is_some())
-            || (is_text(p) && parse_label(p.as_str()).is_some());
+            || (is_text(p) && labelled);
         if listed && p.section < structured.len() {
             structured[p.section] = true;
         }
@@ -342,6 +353,7 @@ pub(super) fn collect(parsed: &Parsed) -> Vec<Draft> {
         lines: &parsed.doc.lines,
         areas,
         structured,
+        labelled,
         consumed: vec![false; paragraphs.len()],
         drafts: Vec::new(),
         state: ListState::default(),
@@ -417,14 +429,14 @@ impl Walk<'_> {
             }
             match p.role {
                 Role::Heading => {
-                    if let Some(label) = parse_label(p.as_str()) {
+                    if let Some(label) = self.label_at(i) {
                         self.label(i, label);
                     }
                     self.state = ListState::default();
                     continue;
                 }
                 Role::ItemLabel => {
-                    if let Some(label) = parse_label(p.as_str()) {
+                    if let Some(label) = self.label_at(i) {
                         self.label(i, label);
                     }
                     self.end_list();
@@ -433,7 +445,7 @@ impl Walk<'_> {
                 _ if !is_text(p) => continue,
                 _ => {}
             }
-            if let Some(label) = parse_label(p.as_str()) {
+            if let Some(label) = self.label_at(i) {
                 self.label(i, label);
                 self.end_list();
                 continue;
@@ -444,6 +456,14 @@ impl Walk<'_> {
                 _ => self.row(i),
             }
         }
+    }
+
+    /// The label paragraph `i` holds, if any.
+    fn label_at(&self, i: usize) -> Option<Label> {
+        if !self.labelled[i] {
+            return None;
+        }
+        parse_label(self.paragraphs[i].as_str())
     }
 
     /// Sections about other reviews' findings, and references.
@@ -543,7 +563,7 @@ impl Walk<'_> {
             return Vec::new();
         };
         let p = &self.paragraphs[first];
-        if !is_text(p) || parse_label(p.as_str()).is_some() {
+        if !is_text(p) || self.labelled[first] {
             return Vec::new();
         }
         if p.role == Role::ListItem {
@@ -567,7 +587,7 @@ impl Walk<'_> {
                 break;
             };
             let p = &self.paragraphs[next];
-            if !is_text(p) || parse_label(p.as_str()).is_some() {
+            if !is_text(p) || self.labelled[next] {
                 break;
             }
             if p.role == Role::ListItem {
@@ -586,7 +606,7 @@ impl Walk<'_> {
         let mut j = from;
         while j < self.paragraphs.len() {
             let p = &self.paragraphs[j];
-            if p.role == Role::ListItem && parse_label(p.as_str()).is_none() {
+            if p.role == Role::ListItem && !self.labelled[j] {
                 out.push(j);
             } else if !is_aside(p) {
                 break;
