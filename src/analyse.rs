@@ -49,11 +49,11 @@ impl Default for Settings {
     }
 }
 
-/// Documents analysed together, per worker thread, before their reports
-/// are handed on: enough to keep every core busy past a slow document, few
-/// enough that the reports held (this chunk and the one being written) stay
+/// Groups (of [`GROUP`] documents) a worker may analyse ahead of the
+/// oldest group whose reports have not been handed on: enough that a slow
+/// document holds no other worker up, few enough that the reports held stay
 /// small, however large the corpus.
-const CHUNK_PER_THREAD: usize = 16;
+const AHEAD_PER_THREAD: usize = 4;
 
 /// Worker threads for a run: rayon's global pool, or one of `jobs` threads.
 pub struct Workers(Option<rayon::ThreadPool>);
@@ -90,11 +90,14 @@ impl Workers {
 }
 
 /// Analyses `inputs` in parallel and hands each report to `consume` in input
-/// order (inputs come sorted by path), a chunk at a time: only a few chunks
-/// of reports are held at once, however large the corpus. `consume` runs on
-/// the calling thread while the workers go on with the next chunk, so
-/// writing output overlaps with analysis. Paths that could not be walked are
-/// handed on as reports with errors, in their place by path.
+/// order (inputs come sorted by path), as soon as it and every report
+/// before it are ready. `consume` runs on the calling thread while the
+/// workers go on, so writing output overlaps with analysis. Each worker
+/// takes the next group of documents as soon as it has finished one, with no
+/// wait for the others' groups to finish: only the next group in order may
+/// hold the workers back, and only once they are [`AHEAD_PER_THREAD`] groups
+/// each ahead of it, which keeps the reports held few. Paths that could not
+/// be walked are handed on as reports with errors, in their place by path.
 pub fn stream(
     inputs: &[Input],
     unwalkable: &[crate::corpus::WalkError],
@@ -116,42 +119,148 @@ pub fn stream(
             .map(|e| (e.path.as_str(), Work::Unwalkable(e))),
     );
     work.sort_by(|a, b| a.0.cmp(b.0));
+    fn input<'a>((_, w): &(&str, Work<'a>)) -> Result<&'a Input, Box<DocumentReport>> {
+        match w {
+            Work::Read(input) => Ok(input),
+            Work::Unwalkable(e) => Err(Box::new(DocumentReport {
+                path: e.path.clone(),
+                errors: vec![e.message.clone()],
+                ..DocumentReport::default()
+            })),
+        }
+    }
+    let groups: Vec<&[(&str, Work)]> = work.chunks(GROUP).collect();
     let workers = Workers::new(settings.jobs);
-    let chunk_size = CHUNK_PER_THREAD * workers.threads().max(1);
+    let threads = workers.threads().max(1);
+    let window = Window::new(groups.len(), AHEAD_PER_THREAD * threads);
     std::thread::scope(|scope| {
-        // One finished chunk waits while the next is analysed.
-        let (finished, chunks) = std::sync::mpsc::sync_channel::<Vec<DocumentReport>>(1);
-        let work = &work;
+        let (finished, arrivals) = std::sync::mpsc::channel::<(usize, Vec<DocumentReport>)>();
+        let (groups, window) = (&groups, &window);
         scope.spawn(move || {
-            for chunk in work.chunks(chunk_size) {
-                let reports: Vec<DocumentReport> = workers.run(|| {
-                    analyse_groups(
-                        chunk,
-                        |(_, w)| match w {
-                            Work::Read(input) => Ok(*input),
-                            Work::Unwalkable(e) => Err(Box::new(DocumentReport {
-                                path: e.path.clone(),
-                                errors: vec![e.message.clone()],
-                                ..DocumentReport::default()
-                            })),
-                        },
-                        settings,
-                        on_done,
-                    )
-                });
-                if finished.send(reports).is_err() {
-                    // The consumer stopped on an error: no one wants more.
-                    break;
-                }
-            }
+            workers.run(|| {
+                rayon::scope(|tasks| {
+                    for _ in 0..threads {
+                        let finished = finished.clone();
+                        tasks.spawn(move |_| {
+                            // A worker that panics takes its group's
+                            // reports with it: the others must not wait
+                            // for them to be handed on.
+                            let _close = CloseOnPanic(window);
+                            while let Some(i) = window.take() {
+                                let reports = analyse_group(
+                                    BATCH_BYTES,
+                                    groups[i].iter().map(input),
+                                    settings,
+                                    on_done,
+                                );
+                                if finished.send((i, reports)).is_err() {
+                                    break;
+                                }
+                            }
+                        });
+                    }
+                })
+            })
         });
-        for reports in chunks {
-            for r in reports {
-                consume(r)?;
+        // However the loop below ends (an error from `consume` included),
+        // the workers take no more groups.
+        let _close = CloseOnDrop(window);
+        let mut arrived: BTreeMap<usize, Vec<DocumentReport>> = BTreeMap::new();
+        let mut next = 0;
+        for (i, reports) in arrivals {
+            arrived.insert(i, reports);
+            while let Some(reports) = arrived.remove(&next) {
+                next += 1;
+                window.handed_on(next);
+                for r in reports {
+                    consume(r)?;
+                }
             }
         }
         Ok(())
     })
+}
+
+/// Which group of documents a worker takes next, and how far ahead of the
+/// reports handed on the workers may go.
+struct Window {
+    state: std::sync::Mutex<WindowState>,
+    moved: std::sync::Condvar,
+    groups: usize,
+    ahead: usize,
+}
+
+struct WindowState {
+    /// The next group not yet taken by a worker.
+    next: usize,
+    /// Groups whose reports have been handed on (all those before this).
+    handed_on: usize,
+    /// No more groups are wanted.
+    closed: bool,
+}
+
+impl Window {
+    fn new(groups: usize, ahead: usize) -> Window {
+        Window {
+            state: std::sync::Mutex::new(WindowState {
+                next: 0,
+                handed_on: 0,
+                closed: false,
+            }),
+            moved: std::sync::Condvar::new(),
+            groups,
+            ahead: ahead.max(1),
+        }
+    }
+
+    /// The next group to analyse, waiting while the workers are `ahead`
+    /// groups past the reports handed on; `None` once every group is taken
+    /// or none is wanted.
+    fn take(&self) -> Option<usize> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if state.closed || state.next >= self.groups {
+                return None;
+            }
+            if state.next < state.handed_on + self.ahead {
+                state.next += 1;
+                return Some(state.next - 1);
+            }
+            state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Every group before `groups` has been handed on.
+    fn handed_on(&self, groups: usize) {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .handed_on = groups;
+        self.moved.notify_all();
+    }
+
+    fn close(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
+        self.moved.notify_all();
+    }
+}
+
+struct CloseOnDrop<'a>(&'a Window);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+struct CloseOnPanic<'a>(&'a Window);
+
+impl Drop for CloseOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.close();
+        }
+    }
 }
 
 /// Analyses every input, in parallel, returning reports in input order.
@@ -204,9 +313,8 @@ pub fn analyse_document(doc: Document, settings: &Settings) -> DocumentReport {
         .unwrap_or_default()
 }
 
-/// Consecutive documents one worker takes at a time (a chunk holds several
-/// groups, so that a slow document does not leave the other workers idle
-/// for long).
+/// Consecutive documents one worker takes at a time: few enough that a
+/// slow document does not leave the other workers short of work for long.
 const GROUP: usize = 8;
 
 /// How much text (in bytes) a worker takes through the pipeline at once:
@@ -582,5 +690,137 @@ mod tests {
             json(&mixed),
             json(&[alone[0].clone(), made, alone[1].clone()])
         );
+    }
+
+    /// `count` short documents, each naming its own number, and one path
+    /// that could not be walked, in a folder of their own.
+    fn numbered_inputs(
+        dir: &std::path::Path,
+        count: usize,
+    ) -> (Vec<Input>, Vec<crate::corpus::WalkError>) {
+        let inputs = (0..count)
+            .map(|n| {
+                let path = dir.join(format!("review_{n:03}.txt"));
+                std::fs::write(
+                    &path,
+                    format!("Review {n}\n\nThe child was neglected in review {n}.\n"),
+                )
+                .unwrap();
+                Input {
+                    display: path.display().to_string(),
+                    source: Source::File(path),
+                }
+            })
+            .collect();
+        let unwalkable = vec![crate::corpus::WalkError {
+            path: dir.join("review_010x").display().to_string(),
+            message: "permission denied".to_owned(),
+        }];
+        (inputs, unwalkable)
+    }
+
+    #[test]
+    fn streamed_reports_come_in_path_order_whatever_the_workers() {
+        let dir = tempfile::tempdir().unwrap();
+        // Many more groups than the workers may take ahead of the reports
+        // handed on, so that the window moves.
+        let (inputs, unwalkable) = numbered_inputs(dir.path(), 150);
+        let rules = Arc::new(RuleSet::load(&RuleSources::default()).unwrap());
+        let alone: Vec<DocumentReport> = {
+            let settings = Settings {
+                rules: rules.clone(),
+                ..Settings::default()
+            };
+            inputs.iter().map(|i| analyse_input(i, &settings)).collect()
+        };
+        for jobs in [1, 2, 5] {
+            let settings = Settings {
+                jobs: Some(jobs),
+                rules: rules.clone(),
+                ..Settings::default()
+            };
+            let mut streamed = Vec::new();
+            stream(&inputs, &unwalkable, &settings, &|| {}, |r| {
+                streamed.push(r);
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(streamed.len(), 151, "{jobs} workers");
+            // The path that could not be walked sorts between 010 and 011.
+            let walk_error = streamed.remove(11);
+            assert_eq!(walk_error.path, unwalkable[0].path);
+            assert_eq!(walk_error.errors, ["permission denied"]);
+            assert_eq!(json(&streamed), json(&alone), "{jobs} workers");
+        }
+    }
+
+    #[test]
+    fn workers_go_a_window_ahead_of_a_slow_output_and_stop_on_its_error() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::time::{Duration, Instant};
+        let dir = tempfile::tempdir().unwrap();
+        let (inputs, _) = numbered_inputs(dir.path(), 400);
+        let settings = Settings {
+            jobs: Some(2),
+            rules: Arc::new(RuleSet::load(&RuleSources::default()).unwrap()),
+            ..Settings::default()
+        };
+        // The first group is handed on; the workers may take the groups
+        // after it up to their window, and no more.
+        let window = (1 + AHEAD_PER_THREAD * 2) * GROUP;
+        let analysed = AtomicUsize::new(0);
+        let mut analysed_when_it_failed = 0;
+        let result = stream(
+            &inputs,
+            &[],
+            &settings,
+            &|| {
+                analysed.fetch_add(1, Ordering::SeqCst);
+            },
+            |_| {
+                // The output stalls on the first report: the workers fill
+                // their window meanwhile, then wait.
+                let started = Instant::now();
+                while analysed.load(Ordering::SeqCst) < window
+                    && started.elapsed() < Duration::from_secs(20)
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+                analysed_when_it_failed = analysed.load(Ordering::SeqCst);
+                anyhow::bail!("the output went away")
+            },
+        );
+        assert_eq!(result.unwrap_err().to_string(), "the output went away");
+        assert_eq!(analysed_when_it_failed, window);
+        // Closed on the error: no worker took another group.
+        assert_eq!(analysed.into_inner(), window);
+    }
+
+    #[test]
+    fn a_worker_that_panics_ends_the_run_with_its_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let (inputs, _) = numbered_inputs(dir.path(), 200);
+        let settings = Settings {
+            jobs: Some(2),
+            rules: Arc::new(RuleSet::load(&RuleSources::default()).unwrap()),
+            ..Settings::default()
+        };
+        let analysed = std::sync::atomic::AtomicUsize::new(0);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            stream(
+                &inputs,
+                &[],
+                &settings,
+                &|| {
+                    if analysed.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 20 {
+                        panic!("a bug in the analysis");
+                    }
+                },
+                |_| Ok(()),
+            )
+        }));
+        // Not a hang with the other worker waiting for the lost group.
+        assert!(run.is_err());
     }
 }
