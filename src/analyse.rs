@@ -719,26 +719,26 @@ mod tests {
         (inputs, unwalkable)
     }
 
+    fn with_built_in_rules(jobs: Option<usize>) -> Settings {
+        Settings {
+            jobs,
+            rules: Arc::new(RuleSet::load(&RuleSources::default()).unwrap()),
+            ..Settings::default()
+        }
+    }
+
     #[test]
     fn streamed_reports_come_in_path_order_whatever_the_workers() {
         let dir = tempfile::tempdir().unwrap();
         // Many more groups than the workers may take ahead of the reports
         // handed on, so that the window moves.
         let (inputs, unwalkable) = numbered_inputs(dir.path(), 150);
-        let rules = Arc::new(RuleSet::load(&RuleSources::default()).unwrap());
         let alone: Vec<DocumentReport> = {
-            let settings = Settings {
-                rules: rules.clone(),
-                ..Settings::default()
-            };
+            let settings = with_built_in_rules(None);
             inputs.iter().map(|i| analyse_input(i, &settings)).collect()
         };
         for jobs in [1, 2, 5] {
-            let settings = Settings {
-                jobs: Some(jobs),
-                rules: rules.clone(),
-                ..Settings::default()
-            };
+            let settings = with_built_in_rules(Some(jobs));
             let mut streamed = Vec::new();
             stream(&inputs, &unwalkable, &settings, &|| {}, |r| {
                 streamed.push(r);
@@ -760,11 +760,7 @@ mod tests {
         use std::time::{Duration, Instant};
         let dir = tempfile::tempdir().unwrap();
         let (inputs, _) = numbered_inputs(dir.path(), 400);
-        let settings = Settings {
-            jobs: Some(2),
-            rules: Arc::new(RuleSet::load(&RuleSources::default()).unwrap()),
-            ..Settings::default()
-        };
+        let settings = with_built_in_rules(Some(2));
         // The first group is handed on; the workers may take the groups
         // after it up to their window, and no more.
         let window = (1 + AHEAD_PER_THREAD * 2) * GROUP;
@@ -801,11 +797,7 @@ mod tests {
     fn a_worker_that_panics_ends_the_run_with_its_panic() {
         let dir = tempfile::tempdir().unwrap();
         let (inputs, _) = numbered_inputs(dir.path(), 200);
-        let settings = Settings {
-            jobs: Some(2),
-            rules: Arc::new(RuleSet::load(&RuleSources::default()).unwrap()),
-            ..Settings::default()
-        };
+        let settings = with_built_in_rules(Some(2));
         let analysed = std::sync::atomic::AtomicUsize::new(0);
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             stream(
