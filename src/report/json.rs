@@ -3,8 +3,8 @@
 //! Owns writing the analysis JSON while documents are still being analysed:
 //! the opening keys, then each document as it comes, then the summary and
 //! tables, so a run over a corpus of any size holds only the few documents'
-//! reports not yet written. The bytes are exactly those serde_json's pretty printer gives for
-//! the whole [`Analysis`] (a test checks it).
+//! reports not yet written. The bytes are exactly those serde_json's pretty
+//! printer gives for the whole [`Analysis`] (a test checks it).
 //!
 //! [`Analysis`]: crate::model::Analysis
 
