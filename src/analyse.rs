@@ -142,10 +142,12 @@ pub fn stream(
                     for _ in 0..threads {
                         let finished = finished.clone();
                         tasks.spawn(move |_| {
-                            // A worker that panics takes its group's
-                            // reports with it: the others must not wait
-                            // for them to be handed on.
-                            let _close = CloseOnPanic(window);
+                            // A worker ends once every group is taken
+                            // (closing then changes nothing), once the
+                            // output is gone, or in a panic that takes its
+                            // group's reports with it: in the last two the
+                            // others must not wait for the window to move.
+                            let _close = CloseOnDrop(window);
                             while let Some(i) = window.take() {
                                 let reports = analyse_group(
                                     BATCH_BYTES,
@@ -250,16 +252,6 @@ struct CloseOnDrop<'a>(&'a Window);
 impl Drop for CloseOnDrop<'_> {
     fn drop(&mut self) {
         self.0.close();
-    }
-}
-
-struct CloseOnPanic<'a>(&'a Window);
-
-impl Drop for CloseOnPanic<'_> {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            self.0.close();
-        }
     }
 }
 
