@@ -375,10 +375,7 @@ fn words_opened(block: &Classes, counted: bool) -> (usize, bool) {
     } else {
         space >> (63 - classed.leading_zeros()) & 1 == 1
     };
-    (
-        (landed & alphanumeric).count_ones() as usize,
-        still_waiting,
-    )
+    ((landed & alphanumeric).count_ones() as usize, still_waiting)
 }
 
 #[cfg(test)]

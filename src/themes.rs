@@ -7,7 +7,9 @@
 //! matched passages (overlaps merged), and each unit gives one piece of
 //! evidence located at the matched words in the file on disk.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
 
 use crate::document::Parsed;
 use crate::matcher::{self, Hit, Para, UnitId};
@@ -74,20 +76,18 @@ pub fn reports(
     hits: &[Hit],
     evidence_limit: Option<usize>,
 ) -> Vec<ThemeReport> {
-    let mut by_theme: BTreeMap<&str, Vec<&Hit>> = BTreeMap::new();
-    for h in hits {
-        by_theme
-            .entry(rules.rules[h.rule].theme.as_str())
-            .or_default()
-            .push(h);
-    }
-    by_theme
-        .into_iter()
-        .map(|(theme, hits)| {
-            let mut units: BTreeSet<UnitId> = BTreeSet::new();
+    // The hits in theme order (the stable sort keeps each theme's in the
+    // order found), each theme's a run of its own.
+    let mut in_order: Vec<&Hit> = hits.iter().collect();
+    in_order.sort_by_key(|h| rules.theme_ranks[h.rule]);
+    let mut units: FxHashSet<UnitId> = FxHashSet::default();
+    in_order
+        .chunk_by(|a, b| rules.theme_ranks[a.rule] == rules.theme_ranks[b.rule])
+        .map(|hits| {
+            units.clear();
             let mut by_section_kind: BTreeMap<SectionKind, usize> = BTreeMap::new();
             let mut evidence = Vec::new();
-            for h in &hits {
+            for h in hits {
                 if units.insert(h.unit) {
                     *by_section_kind.entry(kinds[h.paragraph]).or_default() += 1;
                     if evidence_limit.is_none_or(|n| evidence.len() < n) {
@@ -96,9 +96,9 @@ pub fn reports(
                 }
             }
             ThemeReport {
-                id: theme.to_owned(),
+                id: rules.rules[hits[0].rule].theme.clone(),
                 hits: units.len(),
-                matches: merged_matches(&hits),
+                matches: merged_matches(hits),
                 by_section_kind,
                 evidence,
             }

@@ -57,6 +57,9 @@ impl std::error::Error for LoadError {}
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// For each rule, the place of its theme among [`RuleSet::themes`]:
+    /// hits are grouped by theme, in that order, many times per document.
+    pub theme_ranks: Vec<usize>,
     pub prefilter: Prefilter,
     /// Hex SHA-256 over the names and contents of the loaded files.
     pub fingerprint: String,
@@ -69,6 +72,7 @@ impl RuleSet {
     pub fn empty() -> RuleSet {
         RuleSet {
             rules: Vec::new(),
+            theme_ranks: Vec::new(),
             prefilter: Prefilter::empty(),
             fingerprint: String::new(),
             files: Vec::new(),
@@ -151,6 +155,7 @@ impl RuleSet {
             }],
         })?;
         Ok(RuleSet {
+            theme_ranks: theme_ranks(&rules),
             rules,
             prefilter,
             fingerprint: fingerprint(files),
@@ -160,10 +165,7 @@ impl RuleSet {
 
     /// Theme ids in a stable order (sorted).
     pub fn themes(&self) -> Vec<&str> {
-        let mut t: Vec<&str> = self.rules.iter().map(|r| r.theme.as_str()).collect();
-        t.sort_unstable();
-        t.dedup();
-        t
+        themes_of(&self.rules)
     }
 
     /// The category of a theme (from its first rule that names one).
@@ -211,6 +213,23 @@ fn read_dir_rules(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
                     message: format!("cannot read: {e}"),
                 })
         })
+        .collect()
+}
+
+/// The rules' theme ids, sorted, each once.
+fn themes_of(rules: &[Rule]) -> Vec<&str> {
+    let mut t: Vec<&str> = rules.iter().map(|r| r.theme.as_str()).collect();
+    t.sort_unstable();
+    t.dedup();
+    t
+}
+
+/// For each rule, the place of its theme among [`themes_of`].
+fn theme_ranks(rules: &[Rule]) -> Vec<usize> {
+    let themes = themes_of(rules);
+    rules
+        .iter()
+        .map(|r| themes.binary_search(&r.theme.as_str()).unwrap_or(0))
         .collect()
 }
 
