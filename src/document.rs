@@ -313,11 +313,11 @@ struct Classes {
     alphanumeric: u64,
 }
 
-/// The classes of the ASCII bytes that open `block` (64 bytes), or `None`
-/// when its first byte is not ASCII. Each byte is classed on its own into
-/// an array first, a loop the compiler turns into comparisons of many
-/// bytes at once; the classes are then gathered eight bytes at a time into
-/// the bits.
+/// The classes of the ASCII bytes that open `block`, or `None` when it is
+/// not 64 bytes long or its first byte is not ASCII. Each byte is classed
+/// on its own into an array first, a loop the compiler turns into
+/// comparisons of many bytes at once; the classes are then gathered eight
+/// bytes at a time into the bits.
 fn ascii_classes(block: &[u8]) -> Option<Classes> {
     let block: &[u8; BLOCK] = block.try_into().ok()?;
     let mut high = [0u8; BLOCK];

@@ -79,10 +79,10 @@ pub fn reports(
     // The hits in theme order (the stable sort keeps each theme's in the
     // order found), each theme's a run of its own.
     let mut in_order: Vec<&Hit> = hits.iter().collect();
-    in_order.sort_by_key(|h| rules.theme_ranks[h.rule]);
+    in_order.sort_by_key(|h| rules.theme_rank(h.rule));
     let mut units: FxHashSet<UnitId> = FxHashSet::default();
     in_order
-        .chunk_by(|a, b| rules.theme_ranks[a.rule] == rules.theme_ranks[b.rule])
+        .chunk_by(|a, b| rules.theme_rank(a.rule) == rules.theme_rank(b.rule))
         .map(|hits| {
             units.clear();
             let mut by_section_kind: BTreeMap<SectionKind, usize> = BTreeMap::new();

@@ -57,9 +57,9 @@ impl std::error::Error for LoadError {}
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// For each rule, the place of its theme among [`RuleSet::themes`]:
-    /// hits are grouped by theme, in that order, many times per document.
-    pub theme_ranks: Vec<usize>,
+    /// For each rule, the place of its theme among [`RuleSet::themes`]
+    /// (see [`RuleSet::theme_rank`]).
+    theme_ranks: Vec<usize>,
     pub prefilter: Prefilter,
     /// Hex SHA-256 over the names and contents of the loaded files.
     pub fingerprint: String,
@@ -166,6 +166,13 @@ impl RuleSet {
     /// Theme ids in a stable order (sorted).
     pub fn themes(&self) -> Vec<&str> {
         themes_of(&self.rules)
+    }
+
+    /// The place of rule `rule`'s theme among [`RuleSet::themes`]: hits are
+    /// grouped by theme, in that order, for every document, so the places
+    /// are worked out once, at load.
+    pub fn theme_rank(&self, rule: usize) -> usize {
+        self.theme_ranks[rule]
     }
 
     /// The category of a theme (from its first rule that names one).
@@ -275,6 +282,28 @@ mod tests {
             e.to_string(),
             "b.toml:3: rule `x`: duplicate id; it is already defined at a.toml:2"
         );
+    }
+
+    #[test]
+    fn each_rule_knows_its_themes_place_in_the_sorted_list() {
+        let rules = set(&[
+            (
+                "a.toml",
+                "[[rule]]\nid = \"r1\"\ntheme = \"neglect\"\nany = ['a']\n\
+                 [[rule]]\nid = \"r2\"\ntheme = \"exploitation\"\nany = ['b']\n",
+            ),
+            (
+                "b.toml",
+                "[[rule]]\nid = \"r3\"\ntheme = \"neglect\"\nany = ['c']\n\
+                 [[rule]]\nid = \"r4\"\ntheme = \"information-sharing\"\nany = ['d']\n",
+            ),
+        ])
+        .unwrap();
+        let themes = rules.themes();
+        assert_eq!(themes, ["exploitation", "information-sharing", "neglect"]);
+        for (i, rule) in rules.rules.iter().enumerate() {
+            assert_eq!(themes[rules.theme_rank(i)], rule.theme, "{}", rule.id);
+        }
     }
 
     #[test]
