@@ -14,16 +14,18 @@
 # its time is scaled linearly to SIZE, since it makes one pass per pattern
 # and document; a copy with non-ASCII letters is timed too, and such a
 # copy of the main corpus is measured for memory), RUNS (timed runs per
-# command, 3), RUNS_ALTERNATING (runs of `themes` with one worker and with
-# two, taken in turn, 5), ONLY=memory (measure peak
-# memory only, writing benches/runs/DATE-memory.md: memory is not disturbed
-# by other work on the machine, so it can be measured when timing cannot).
-# hyperfine is used when installed (the fastest of RUNS runs after one
-# warm-up); otherwise the fastest of RUNS runs timed by bash. The fastest
-# run, not the mean: on a machine shared with other work, a slow run says
-# what else was running, and one such run in a mean skews the ratios. Peak memory is measured
-# with GNU time (/usr/bin/time). Everything is measured in one run of this
-# script, so the ratios compare like with like on a shared machine.
+# command, 5), RUNS_ALTERNATING (runs of `themes` with one worker and with
+# two, 5), ONLY=memory (measure peak memory only, writing
+# benches/runs/DATE-memory.md: memory is not disturbed by other work on the
+# machine, so it can be measured when timing cannot).
+# Commands compared with each other are timed in turn, a run of each per
+# round after a warm-up round (see `in_turn`), each run by hyperfine where
+# installed, else by bash, and each command's fastest run is kept. The
+# fastest run, not the mean: on a machine shared with other work, a slow run
+# says what else was running, and one such run in a mean skews the ratios.
+# Peak memory is measured with GNU time (/usr/bin/time). Everything is
+# measured in one run of this script, so the ratios compare like with like
+# on a shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +34,7 @@ SIZE=${SIZE:-100MB}
 BIG=${BIG:-400MB}
 HUGE=${HUGE-1GB}
 PY_SIZE=${PY_SIZE:-10MB}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 REVLENS=$PWD/target/release/revlens
 
 cargo build --release --quiet
@@ -49,48 +51,52 @@ corpus() { # SIZE -> folder (generated once per size; generation is deterministi
   echo "$dir"
 }
 
-# seconds COMMAND... : wall-clock seconds for the command (output discarded)
-seconds() {
+# once COMMAND... : wall-clock seconds of one run of the command (output
+# discarded), timed by hyperfine where installed, else by bash.
+once() {
   if command -v hyperfine > /dev/null; then
-    hyperfine -N --style none --warmup 1 --runs "$RUNS" --export-json "$WORK/h.json" \
+    hyperfine -N --style none --runs 1 --export-json "$WORK/h.json" \
       --output=null -- "$(printf '%q ' "$@")" > /dev/null 2>&1
     python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["min"])' "$WORK/h.json"
   else
-    local times=()
-    for _ in $(seq "$RUNS"); do
-      local start end
-      start=$(date +%s.%N)
-      "$@" > /dev/null 2>&1
-      end=$(date +%s.%N)
-      times+=("$(echo "$end - $start" | bc)")
-    done
+    local start end
+    start=$(date +%s.%N)
+    "$@" > /dev/null 2>&1
+    end=$(date +%s.%N)
     # bc prints `.86...`: three decimals with a leading zero, as hyperfine's.
-    printf '%.3f\n' "$(printf '%s\n' "${times[@]}" | sort -n | head -1)"
+    printf '%.3f\n' "$(echo "$end - $start" | bc)"
   fi
 }
 
-# one_core_and_two : the fastest of RUNS_ALTERNATING (5) runs of `themes` with
-# `--jobs 1` and of as many with `--jobs 2`, taken in turn, printed as the two
-# times. Run in turn rather than one series after the other, both meet the
-# machine's other work alike: a series of one timed while another job held
-# the second core had put the gain from it at 1.66x where, timed in turn just
-# after, it was 1.79x.
-one_core_and_two() {
-  local one=() two=() start end
-  for _ in $(seq "${RUNS_ALTERNATING:-5}"); do
-    for jobs in 1 2; do
-      start=$(date +%s.%N)
-      "$REVLENS" themes "$MAIN" --format csv --jobs "$jobs" > /dev/null 2>&1
-      end=$(date +%s.%N)
-      if [ "$jobs" = 1 ]; then
-        one+=("$(echo "$end - $start" | bc)")
-      else
-        two+=("$(echo "$end - $start" | bc)")
-      fi
-    done
+fastest() { sort -n | head -1; }
+
+# named NAME COMMAND... : names a command for in_turn.
+declare -A NAMED
+named() { NAMED[$1]=$(printf '%q ' "${@:2}"); }
+
+# in_turn NAME... : the fastest of RUNS runs of each named command, printed
+# on one line in the order named. The commands are run in turn, one run of
+# each per round after a warm-up round, not as one series after another: on
+# a machine shared with other work, a series timed while another job held a
+# core is slowed throughout, and its ratio to a series timed a minute later
+# says more about that job than about revlens (two runs at ac96723 timed
+# that way put `themes` at 2.98x and 3.88x ripgrep). Taken in turn, every
+# command meets the machine's other work alike.
+in_turn() {
+  local name round
+  for name in "$@"; do
+    eval "local argv=(${NAMED[$name]})"
+    "${argv[@]}" > /dev/null 2>&1 || true
   done
-  printf '%.3f %.3f\n' "$(printf '%s\n' "${one[@]}" | sort -n | head -1)" \
-    "$(printf '%s\n' "${two[@]}" | sort -n | head -1)"
+  for round in $(seq "$RUNS"); do
+    for name in "$@"; do
+      eval "local argv=(${NAMED[$name]})"
+      echo "$name $(once "${argv[@]}")"
+    done
+  done > "$WORK/turns.txt"
+  for name in "$@"; do
+    awk -v n="$name" '$1 == n { print $2 }' "$WORK/turns.txt" | fastest
+  done | paste -sd' '
 }
 
 # peak_mib COMMAND... : peak resident memory in MiB
@@ -177,12 +183,6 @@ fi
 PY=$(corpus "$PY_SIZE")
 PY_BYTES=$(bytes "$PY")
 
-echo "timing on $MAIN ($DOCS documents)..." >&2
-RG=$(seconds rg -c -i --no-unicode -f "$PATTERNS" "$MAIN")
-THEMES=$(seconds "$REVLENS" themes "$MAIN" --format csv)
-read -r THEMES_J1 THEMES_J2 < <(one_core_and_two)
-ANALYSE=$(seconds "$REVLENS" analyse "$MAIN" --format json)
-ANALYSE_NOEV=$(seconds "$REVLENS" analyse "$MAIN" --format json --max-evidence 0)
 # The same commands with one rule that never matches in place of the
 # built-in ones: what reading, layout, sections and records cost before
 # any theme is looked for, the part of each ratio the rules do not add.
@@ -194,28 +194,45 @@ id = "never"
 theme = "never"
 any = ['\bzqxjkv\b']
 EOF
-THEMES_BARE=$(seconds "$REVLENS" themes "$MAIN" --format csv --no-default-rules --rules "$BARE_RULES")
-ANALYSE_BARE=$(seconds "$REVLENS" analyse "$MAIN" --format json --no-default-rules --rules "$BARE_RULES")
+BARE=(--no-default-rules --rules "$BARE_RULES")
+named rg rg -c -i --no-unicode -f "$PATTERNS" "$MAIN"
+named themes "$REVLENS" themes "$MAIN" --format csv
+named analyse "$REVLENS" analyse "$MAIN" --format json
+named analyse_noev "$REVLENS" analyse "$MAIN" --format json --max-evidence 0
+named themes_bare "$REVLENS" themes "$MAIN" --format csv "${BARE[@]}"
+named analyse_bare "$REVLENS" analyse "$MAIN" --format json "${BARE[@]}"
+named themes_j1 "$REVLENS" themes "$MAIN" --format csv --jobs 1
+named themes_j2 "$REVLENS" themes "$MAIN" --format csv --jobs 2
+
+echo "timing on $MAIN ($DOCS documents)..." >&2
+read -r RG THEMES ANALYSE ANALYSE_NOEV THEMES_BARE ANALYSE_BARE \
+  < <(in_turn rg themes analyse analyse_noev themes_bare analyse_bare)
+read -r THEMES_J1 THEMES_J2 < <(RUNS=${RUNS_ALTERNATING:-5} in_turn themes_j1 themes_j2)
+
 echo "python baseline on $PY..." >&2
-PY_RUN=$(RUNS=1 seconds python3 benches/baseline.py "$PATTERNS" "$PY")
+# One run: it takes a minute and more, and the machine's other work moves
+# it far less than its distance from the target.
+PY_RUN=$(once python3 benches/baseline.py "$PATTERNS" "$PY")
 PY_SCALED=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) * int(sys.argv[2]) / int(sys.argv[3])))" "$PY_RUN" "$MAIN_BYTES" "$PY_BYTES")
 
 ACCENTED=$(accented "$PY")
 echo "non-ASCII letters on $ACCENTED..." >&2
-THEMES_PLAIN=$(seconds "$REVLENS" themes "$PY" --format csv)
-THEMES_ACCENTED=$(seconds "$REVLENS" themes "$ACCENTED" --format csv)
+named themes_plain "$REVLENS" themes "$PY" --format csv
+named themes_accented "$REVLENS" themes "$ACCENTED" --format csv
+read -r THEMES_PLAIN THEMES_ACCENTED < <(in_turn themes_plain themes_accented)
 
 BIG_DIR=$(corpus "$BIG")
 BIG_BYTES=$(bytes "$BIG_DIR")
 echo "linearity on $BIG_DIR..." >&2
-THEMES_BIG=$(RUNS=2 seconds "$REVLENS" themes "$BIG_DIR" --format csv)
+named themes_big "$REVLENS" themes "$BIG_DIR" --format csv
+read -r THEMES_MAIN THEMES_BIG < <(RUNS=2 in_turn themes themes_big)
 
 memory
 
 OUT=$(result_file "$(date +%Y-%m-%d)")
 {
   header "Benchmark run"
-  echo "$(rg --version | sed -n 1p); $(python3 --version); timer: $(command -v hyperfine > /dev/null && hyperfine --version || echo bash), fastest of $RUNS runs."
+  echo "$(rg --version | sed -n 1p); $(python3 --version); timer: $(command -v hyperfine > /dev/null && hyperfine --version || echo bash), fastest of $RUNS runs of each command, taken in turn."
   echo "Patterns: $(wc -l < "$PATTERNS") (\`revlens rules list --patterns\`)."
   echo "Corpus: $(mb "$MAIN_BYTES") MB, $DOCS documents (\`gen_corpus $SIZE\`)."
   echo
@@ -232,7 +249,7 @@ OUT=$(result_file "$(date +%Y-%m-%d)")
   echo "- analyse is $(ratio "$PY_SCALED" "$ANALYSE")× faster than the Python baseline."
   echo "- themes \`--jobs 1\` $THEMES_J1 s, \`--jobs 2\` $THEMES_J2 s (the fastest of ${RUNS_ALTERNATING:-5} runs of each, taken in turn): $(ratio "$THEMES_J1" "$THEMES_J2")× from the second core."
   echo "- themes on the $(mb "$PY_BYTES") MB corpus with \`Zoë\` after every full stop: $THEMES_ACCENTED s, against $THEMES_PLAIN s without ($(ratio "$THEMES_ACCENTED" "$THEMES_PLAIN")×)."
-  echo "- themes on $(mb "$BIG_BYTES") MB: $THEMES_BIG s, $(ratio "$THEMES_BIG" "$THEMES")× the time for $(ratio "$BIG_BYTES" "$MAIN_BYTES")× the text."
+  echo "- themes on $(mb "$BIG_BYTES") MB: $THEMES_BIG s against $THEMES_MAIN s, taken in turn: $(ratio "$THEMES_BIG" "$THEMES_MAIN")× the time for $(ratio "$BIG_BYTES" "$MAIN_BYTES")× the text."
   memory_line
 } > "$OUT"
 cat "$OUT"
