@@ -51,17 +51,28 @@ corpus() { # SIZE -> folder (generated once per size; generation is deterministi
   echo "$dir"
 }
 
+# failed WHAT : says which command failed and stops the script. A run that
+# fails must not leave a time behind: hyperfine would leave the previous
+# run's result file, and the ratios would be made from it.
+failed() {
+  echo "compare.sh: this command failed, so nothing was written: $1" >&2
+  echo "compare.sh: run it by hand to see its error." >&2
+  exit 1
+}
+
 # once COMMAND... : wall-clock seconds of one run of the command (output
-# discarded), timed by hyperfine where installed, else by bash.
+# discarded), timed by hyperfine where installed, else by bash; fails if the
+# command does.
 once() {
   if command -v hyperfine > /dev/null; then
+    rm -f "$WORK/h.json"
     hyperfine -N --style none --runs 1 --export-json "$WORK/h.json" \
-      --output=null -- "$(printf '%q ' "$@")" > /dev/null 2>&1
+      --output=null -- "$(printf '%q ' "$@")" > /dev/null 2>&1 || return 1
     python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["min"])' "$WORK/h.json"
   else
     local start end
     start=$(date +%s.%N)
-    "$@" > /dev/null 2>&1
+    "$@" > /dev/null 2>&1 || return 1
     end=$(date +%s.%N)
     # bc prints `.86...`: three decimals with a leading zero, as hyperfine's.
     printf '%.3f\n' "$(echo "$end - $start" | bc)"
@@ -75,7 +86,8 @@ declare -A NAMED
 named() { NAMED[$1]=$(printf '%q ' "${@:2}"); }
 
 # in_turn NAME... : the fastest of RUNS runs of each named command, printed
-# on one line in the order named. The commands are run in turn, one run of
+# on one line in the order named; stops the script if one fails, so call it
+# in this shell, not in a pipeline or a process substitution. The commands are run in turn, one run of
 # each per round after a warm-up round, not as one series after another: on
 # a machine shared with other work, a series timed while another job held a
 # core is slowed throughout, and its ratio to a series timed a minute later
@@ -83,15 +95,16 @@ named() { NAMED[$1]=$(printf '%q ' "${@:2}"); }
 # that way put `themes` at 2.98x and 3.88x ripgrep). Taken in turn, every
 # command meets the machine's other work alike.
 in_turn() {
-  local name round
+  local name round took
   for name in "$@"; do
     eval "local argv=(${NAMED[$name]})"
-    "${argv[@]}" > /dev/null 2>&1 || true
+    "${argv[@]}" > /dev/null 2>&1 || failed "${NAMED[$name]}"
   done
   for round in $(seq "$RUNS"); do
     for name in "$@"; do
       eval "local argv=(${NAMED[$name]})"
-      echo "$name $(once "${argv[@]}")"
+      took=$(once "${argv[@]}") || failed "${NAMED[$name]}"
+      echo "$name $took"
     done
   done > "$WORK/turns.txt"
   for name in "$@"; do
@@ -101,7 +114,7 @@ in_turn() {
 
 # peak_mib COMMAND... : peak resident memory in MiB
 peak_mib() {
-  /usr/bin/time -f %M -o "$WORK/mem" "$@" > /dev/null 2>&1
+  /usr/bin/time -f %M -o "$WORK/mem" "$@" > /dev/null 2>&1 || failed "$*"
   echo $(( $(cat "$WORK/mem") / 1024 ))
 }
 
@@ -205,27 +218,31 @@ named themes_j1 "$REVLENS" themes "$MAIN" --format csv --jobs 1
 named themes_j2 "$REVLENS" themes "$MAIN" --format csv --jobs 2
 
 echo "timing on $MAIN ($DOCS documents)..." >&2
-read -r RG THEMES ANALYSE ANALYSE_NOEV THEMES_BARE ANALYSE_BARE \
-  < <(in_turn rg themes analyse analyse_noev themes_bare analyse_bare)
-read -r THEMES_J1 THEMES_J2 < <(RUNS=${RUNS_ALTERNATING:-5} in_turn themes_j1 themes_j2)
+in_turn rg themes analyse analyse_noev themes_bare analyse_bare > "$WORK/times"
+read -r RG THEMES ANALYSE ANALYSE_NOEV THEMES_BARE ANALYSE_BARE < "$WORK/times"
+RUNS=${RUNS_ALTERNATING:-5} in_turn themes_j1 themes_j2 > "$WORK/times"
+read -r THEMES_J1 THEMES_J2 < "$WORK/times"
 
 echo "python baseline on $PY..." >&2
 # One run: it takes a minute and more, and the machine's other work moves
 # it far less than its distance from the target.
-PY_RUN=$(once python3 benches/baseline.py "$PATTERNS" "$PY")
+PY_RUN=$(once python3 benches/baseline.py "$PATTERNS" "$PY") ||
+  failed "python3 benches/baseline.py $PATTERNS $PY"
 PY_SCALED=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) * int(sys.argv[2]) / int(sys.argv[3])))" "$PY_RUN" "$MAIN_BYTES" "$PY_BYTES")
 
 ACCENTED=$(accented "$PY")
 echo "non-ASCII letters on $ACCENTED..." >&2
 named themes_plain "$REVLENS" themes "$PY" --format csv
 named themes_accented "$REVLENS" themes "$ACCENTED" --format csv
-read -r THEMES_PLAIN THEMES_ACCENTED < <(in_turn themes_plain themes_accented)
+in_turn themes_plain themes_accented > "$WORK/times"
+read -r THEMES_PLAIN THEMES_ACCENTED < "$WORK/times"
 
 BIG_DIR=$(corpus "$BIG")
 BIG_BYTES=$(bytes "$BIG_DIR")
 echo "linearity on $BIG_DIR..." >&2
 named themes_big "$REVLENS" themes "$BIG_DIR" --format csv
-read -r THEMES_MAIN THEMES_BIG < <(RUNS=2 in_turn themes themes_big)
+RUNS=2 in_turn themes themes_big > "$WORK/times"
+read -r THEMES_MAIN THEMES_BIG < "$WORK/times"
 
 memory
 
