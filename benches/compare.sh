@@ -79,8 +79,6 @@ once() {
   fi
 }
 
-fastest() { sort -n | head -1; }
-
 # named NAME COMMAND... : names a command for in_turn.
 declare -A NAMED
 named() { NAMED[$1]=$(printf '%q ' "${@:2}"); }
@@ -108,7 +106,7 @@ in_turn() {
     done
   done > "$WORK/turns.txt"
   for name in "$@"; do
-    awk -v n="$name" '$1 == n { print $2 }' "$WORK/turns.txt" | fastest
+    awk -v n="$name" '$1 == n { print $2 }' "$WORK/turns.txt" | sort -n | head -1
   done | paste -sd' '
 }
 
