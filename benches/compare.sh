@@ -85,13 +85,14 @@ named() { NAMED[$1]=$(printf '%q ' "${@:2}"); }
 
 # in_turn NAME... : the fastest of RUNS runs of each named command, printed
 # on one line in the order named; stops the script if one fails, so call it
-# in this shell, not in a pipeline or a process substitution. The commands are run in turn, one run of
-# each per round after a warm-up round, not as one series after another: on
-# a machine shared with other work, a series timed while another job held a
-# core is slowed throughout, and its ratio to a series timed a minute later
-# says more about that job than about revlens (two runs at ac96723 timed
-# that way put `themes` at 2.98x and 3.88x ripgrep). Taken in turn, every
-# command meets the machine's other work alike.
+# in this shell, not in a pipeline or a process substitution. The commands
+# are run in turn, one run of each per round after a warm-up round, not as
+# one series after another: on a machine shared with other work, a series
+# timed while another job held a core is slowed throughout, and its ratio to
+# a series timed a minute later says more about that job than about revlens
+# (two runs at ac96723 timed that way put `themes` at 2.98x and 3.88x
+# ripgrep). Taken in turn, every command meets the machine's other work
+# alike.
 in_turn() {
   local name round took
   for name in "$@"; do
